@@ -1,0 +1,113 @@
+"""Who may see and do what with complaints: the one place that decides.
+
+Every list, page, export and API query goes through ``visible_complaints``; every single
+complaint through ``get_complaint_for``, which answers 404 alike for missing and forbidden.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from qualityloop.accounts.choices import Role
+
+from . import workflow
+from .models import Complaint, StageTask
+
+SEE_ALL = frozenset(
+    {Role.CUSTOMER_SERVICE, Role.QUALITY_ENGINEER, Role.EXECUTIVE, Role.ADMINISTRATOR}
+)
+DEPARTMENT_SCOPED = frozenset({Role.DEPARTMENT_MEMBER, Role.DEPARTMENT_HEAD})
+REGISTER = frozenset({Role.CUSTOMER_SERVICE, Role.QUALITY_ENGINEER})
+EDIT = frozenset({Role.CUSTOMER_SERVICE, Role.QUALITY_ENGINEER})
+OVERRIDE_GRADE = frozenset({Role.QUALITY_ENGINEER})
+ANSWER = frozenset({Role.CUSTOMER_SERVICE, Role.QUALITY_ENGINEER})
+ADD_TASK = frozenset({Role.QUALITY_ENGINEER, Role.DEPARTMENT_HEAD})
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def visible_complaints(user) -> QuerySet[Complaint]:
+    qs = Complaint.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role in DEPARTMENT_SCOPED and user.department_id:
+        involved = StageTask.objects.filter(
+            complaint=OuterRef("pk"), department_id=user.department_id
+        )
+        return qs.filter(Q(responsible_department_id=user.department_id) | Exists(involved))
+    return qs.none()
+
+
+def get_complaint_for(user, pk, *, queryset: QuerySet | None = None) -> Complaint:
+    qs = visible_complaints(user) if queryset is None else queryset & visible_complaints(user)
+    try:
+        return qs.get(pk=pk)
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_complaint_by_number_for(user, number: str) -> Complaint:
+    try:
+        return visible_complaints(user).get(number=number)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_tasks(user) -> QuerySet[StageTask]:
+    return StageTask.objects.filter(complaint__in=visible_complaints(user))
+
+
+def can_register(user) -> bool:
+    return _active(user) and user.role in REGISTER
+
+
+def can_edit(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in EDIT and complaint.is_open
+
+
+def can_override_grade(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in OVERRIDE_GRADE and complaint.is_open
+
+
+def can_answer(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in ANSWER and complaint.is_open
+
+
+def can_comment(user, complaint: Complaint) -> bool:
+    """Anyone who may see a complaint may add a comment or a file to it."""
+    return _active(user)
+
+
+def can_add_task(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in ADD_TASK and complaint.is_open
+
+
+def can_assign(user, task: StageTask) -> bool:
+    if not _active(user) or task.status != "open":
+        return False
+    if user.role == Role.QUALITY_ENGINEER:
+        return True
+    return user.role == Role.DEPARTMENT_HEAD and user.department_id == task.department_id
+
+
+def can_complete_task(user, task: StageTask) -> bool:
+    """Extra (non-stage) tasks are completed by their department or by quality."""
+    if not _active(user) or task.status != "open" or task.is_stage_task:
+        return False
+    return user.role == Role.QUALITY_ENGINEER or (
+        user.role in DEPARTMENT_SCOPED and user.department_id == task.department_id
+    )
+
+
+def may_take(user, transition: workflow.Transition, complaint: Complaint, stage_task=None) -> bool:
+    """Whether ``user`` holds a role the transition needs (guards are checked separately)."""
+    if not _active(user):
+        return False
+    if user.role in transition.roles:
+        return True
+    if workflow.STAGE_OWNER_ROLE in transition.roles and user.role in DEPARTMENT_SCOPED:
+        return stage_task is not None and stage_task.department_id == user.department_id
+    return False

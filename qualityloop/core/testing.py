@@ -1,0 +1,162 @@
+"""Helpers shared by every app's tests. Complaints are built through the services."""
+
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from qualityloop.accounts.choices import DepartmentKind, Role
+from qualityloop.accounts.models import Department, User
+from qualityloop.catalog.models import Batch, Customer, Product, Site
+
+PASSWORD = "Quality-Loop-2026"
+
+DEPARTMENTS = [
+    ("cs", "客服部", "Customer service", DepartmentKind.CUSTOMER_SERVICE),
+    ("qa", "质量部", "Quality", DepartmentKind.QUALITY),
+    ("ts", "技术支持部", "Technical support", DepartmentKind.TECHNICAL_SUPPORT),
+    ("prod", "生产部", "Production", DepartmentKind.PRODUCTION),
+    ("rnd", "研发部", "R&D", DepartmentKind.RND),
+    ("pur", "采购部", "Purchasing", DepartmentKind.PURCHASING),
+    ("log", "物流部", "Logistics", DepartmentKind.LOGISTICS),
+    ("mgmt", "管理层", "Management", DepartmentKind.MANAGEMENT),
+]
+
+# username → (role, department code)
+PEOPLE = {
+    "cs": (Role.CUSTOMER_SERVICE, "cs"),
+    "qe": (Role.QUALITY_ENGINEER, "qa"),
+    "ts_member": (Role.DEPARTMENT_MEMBER, "ts"),
+    "ts_head": (Role.DEPARTMENT_HEAD, "ts"),
+    "prod_member": (Role.DEPARTMENT_MEMBER, "prod"),
+    "prod_head": (Role.DEPARTMENT_HEAD, "prod"),
+    "rnd_member": (Role.DEPARTMENT_MEMBER, "rnd"),
+    "exec": (Role.EXECUTIVE, "mgmt"),
+    "admin": (Role.ADMINISTRATOR, None),
+}
+
+
+class Org:
+    """A small factory: every department, one person per role, a product with two batches."""
+
+    def __init__(self):
+        self.site = Site.objects.create(code="sz", name="深圳工厂", city="深圳")
+        self.departments = {
+            code: Department.objects.create(code=code, name_zh=zh, name_en=en, kind=kind)
+            for code, zh, en, kind in DEPARTMENTS
+        }
+        self.users = {}
+        for username, (role, dept) in PEOPLE.items():
+            user = User(
+                username=username,
+                role=role,
+                department=self.departments.get(dept),
+                display_name=username,
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
+            )
+            user.set_password(PASSWORD)
+            user.save()
+            self.users[username] = user
+        self.customer = Customer.objects.create(code="C001", name="华东汽车零部件有限公司")
+        self.product = Product.objects.create(
+            code="P100", name="电机控制器", model="MC-200", product_line="控制器", site=self.site
+        )
+        self.other_product = Product.objects.create(
+            code="P200", name="充电模块", model="CH-60", product_line="电源", site=self.site
+        )
+        self.batch = Batch.objects.create(
+            product=self.product,
+            lot_number="L2026-0301",
+            production_date=date(2026, 3, 1),
+            site=self.site,
+            quantity=5000,
+        )
+        self.other_batch = Batch.objects.create(
+            product=self.other_product,
+            lot_number="L2026-0402",
+            production_date=date(2026, 4, 2),
+            site=self.site,
+            quantity=800,
+        )
+
+    def __getitem__(self, username) -> User:
+        return self.users[username]
+
+    def complaint_data(self, **overrides) -> dict:
+        data = {
+            "title": "控制器外壳开裂",
+            "description": "客户收货后发现3台电机控制器外壳开裂，影响装配。",
+            "complainant_name": "王经理",
+            "complainant_org": "华东汽车零部件有限公司",
+            "complainant_phone": "13800000000",
+            "customer_id": self.customer.pk,
+            "product_id": self.product.pk,
+            "batch_id": self.batch.pk,
+            "quantity": 3,
+            "channel": "phone",
+        }
+        data.update(overrides)
+        return data
+
+    def register(self, actor="cs", **overrides):
+        from qualityloop.complaints import services
+
+        return services.register_complaint(
+            actor=self.users[actor] if isinstance(actor, str) else actor,
+            data=self.complaint_data(**overrides),
+        )
+
+    def advance(self, complaint, *names, actor="qe", **inputs):
+        """Take transitions in order with filler inputs; returns the fresh complaint."""
+        from qualityloop.complaints import services, workflow
+
+        for name in names:
+            t = workflow.BY_NAME[name]
+            filled = {k: inputs.get(k, f"{name}: {k}") for k in t.requires}
+            complaint = services.transition_complaint(
+                actor=self.users[actor] if isinstance(actor, str) else actor,
+                complaint_id=complaint.pk,
+                name=name,
+                **filled,
+            )
+        return complaint
+
+
+def aware(*args) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+@contextmanager
+def assert_num_queries_at_most(n: int):
+    with CaptureQueriesContext(connection) as ctx:
+        yield ctx
+    assert len(ctx.captured_queries) <= n, (
+        f"{len(ctx.captured_queries)} queries, expected at most {n}:\n"
+        + "\n".join(q["sql"][:200] for q in ctx.captured_queries)
+    )
+
+
+def assert_audit_event(complaint, kind: str, **data):
+    """The newest event of ``kind`` on ``complaint`` carries ``data``; returns it."""
+    from qualityloop.complaints.models import ComplaintEvent
+
+    event = ComplaintEvent.objects.filter(complaint=complaint, kind=kind).order_by("-seq").first()
+    assert event is not None, f"no {kind} event on {complaint.number}"
+    for key, value in data.items():
+        actual = event.reason if key == "reason" else event.data.get(key)
+        assert actual == value, f"{kind}.{key} = {actual!r}, expected {value!r}"
+    return event
+
+
+def database_snapshot() -> dict:
+    """Row counts of every domain table, to show a refused request wrote nothing."""
+    from django.apps import apps
+
+    counts = {}
+    for label in ("accounts", "catalog", "complaints"):
+        for model in apps.get_app_config(label).get_models():
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
