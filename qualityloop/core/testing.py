@@ -86,7 +86,10 @@ class Org:
         return self.users[username]
 
     def complaint_data(self, **overrides) -> dict:
+        from qualityloop.complaints.models import Category
+
         data = {
+            "category_id": Category.objects.get(code="appearance").pk,
             "title": "控制器外壳开裂",
             "description": "客户收货后发现3台电机控制器外壳开裂，影响装配。",
             "complainant_name": "王经理",
