@@ -10,9 +10,20 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def org(db, settings, tmp_path):
+def _isolate(settings, tmp_path):
     settings.ATTACHMENT_ROOT = tmp_path / "attachments"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def org(db, settings, tmp_path):
+    _isolate(settings, tmp_path)
+    return Org()
+
+
+@pytest.fixture
+def org_tx(transactional_db, settings, tmp_path):
+    """Org whose rows are committed, for tests where several connections must see them."""
+    _isolate(settings, tmp_path)
     return Org()

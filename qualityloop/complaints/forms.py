@@ -327,6 +327,7 @@ class EditForm(ComplaintFields):
 
     def __init__(self, *args, complaint: Complaint, **kwargs):
         kwargs["initial"] = self.initial_from(complaint)
+        kwargs.setdefault("auto_id", "edit-%s")
         super().__init__(*args, **kwargs)
         self.fields["received_at"].help_text = ""
         self.fields["received_at"].required = True
@@ -353,11 +354,22 @@ class EditForm(ComplaintFields):
 # ---------------------------------------------------------------- detail page actions
 
 
-class VersionedForm(forms.Form):
+class PageForm(forms.Form):
+    """A form among several on the complaint page: its own element ids, same field names."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PageForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TransitionForm(VersionedForm):
+    id_prefix = "transition"
     reason = forms.CharField(
         label=_("Reason"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -389,6 +401,7 @@ class TransitionForm(VersionedForm):
 
 
 class GradeForm(VersionedForm):
+    id_prefix = "grade"
     severity = forms.TypedChoiceField(
         label=_("Severity"),
         choices=[("", _("Back to the grading rules")), *Severity.choices],
@@ -405,6 +418,7 @@ class GradeForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
+    id_prefix = "answer"
     text = forms.CharField(
         label=_("Answer to the complainant"),
         max_length=10000,
@@ -412,17 +426,19 @@ class AnswerForm(VersionedForm):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(PageForm):
+    id_prefix = "comment"
     body = forms.CharField(
         label=_("Comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PageForm):
+    id_prefix = "attach"
     file = forms.FileField(label=_("File"))
 
 
-class AssignForm(forms.Form):
+class AssignForm(PageForm):
     assignee = UserChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),
@@ -435,13 +451,14 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = members
 
 
-class CompleteTaskForm(forms.Form):
+class CompleteTaskForm(PageForm):
     outcome = forms.CharField(
         label=_("Outcome"), max_length=10000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class AddTaskForm(forms.Form):
+class AddTaskForm(PageForm):
+    id_prefix = "addtask"
     department = forms.ModelChoiceField(label=_("Department"), queryset=_departments())
     title = forms.CharField(label=_("Task"), max_length=200)
     due_at = forms.DateTimeField(label=_("Due"), widget=_datetime_widget())

@@ -188,7 +188,7 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
                 assign = AssignForm(
                     members=_members(task),
                     initial={"assignee": task.assignee_id},
-                    prefix=f"task{task.pk}",
+                    auto_id=f"task{task.pk}-%s",
                 )
                 # The members are loaded above for all tasks at once; no query per row.
                 assign.fields["assignee"].choices = [("", _("— nobody —"))] + [
@@ -197,7 +197,7 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
         complete = None
         if access.can_complete_task(user, task):
             complete = task_forms.get(("complete", task.pk)) or CompleteTaskForm(
-                prefix=f"task{task.pk}"
+                auto_id=f"task{task.pk}-%s"
             )
         rows.append({"task": task, "assign_form": assign, "complete_form": complete})
 
@@ -273,10 +273,12 @@ def transition(request, pk, name):
         raise PermissionDenied
     if request.method == "GET":
         form = TransitionForm(transition=chosen, initial={"version": complaint.version})
-        context = {"complaint": complaint, "open_transition": chosen, "transition_form": form}
+        opened = {"open_transition": chosen, "transition_form": form}
         if request.htmx:
-            return render(request, f"{DETAIL}#transition_form", context)
-        return render(request, DETAIL, _detail_context(request, complaint, **context))
+            return render(
+                request, f"{DETAIL}#transition_form", {"complaint": complaint, **opened}
+            )
+        return render(request, DETAIL, _detail_context(request, complaint, **opened))
 
     form = TransitionForm(request.POST, transition=chosen)
     status = 422
@@ -484,7 +486,7 @@ def assign(request, pk, task_id):
     task = _task(complaint, task_id)
     if not access.can_assign(request.user, task):
         raise PermissionDenied
-    form = AssignForm(request.POST, members=_members(task), prefix=f"task{task.pk}")
+    form = AssignForm(request.POST, members=_members(task), auto_id=f"task{task.pk}-%s")
     status = 422
     if form.is_valid():
         assignee = form.cleaned_data["assignee"]
@@ -513,7 +515,7 @@ def complete_task(request, pk, task_id):
     task = _task(complaint, task_id)
     if not access.can_complete_task(request.user, task):
         raise PermissionDenied
-    form = CompleteTaskForm(request.POST, prefix=f"task{task.pk}")
+    form = CompleteTaskForm(request.POST, auto_id=f"task{task.pk}-%s")
     status = 422
     if form.is_valid():
         ok, status = _call_service(

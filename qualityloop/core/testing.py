@@ -38,10 +38,24 @@ PEOPLE = {
 }
 
 
+def _ensure_defaults():
+    """Transactional tests empty every table, including the defaults a migration seeded."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from qualityloop.complaints.models import Category
+
+    if not Category.objects.exists():
+        seed = import_module("qualityloop.complaints.migrations.0003_default_categories_and_rules")
+        seed.forward(apps, None)
+
+
 class Org:
     """A small factory: every department, one person per role, a product with two batches."""
 
     def __init__(self):
+        _ensure_defaults()
         self.site = Site.objects.create(code="sz", name="深圳工厂", city="深圳")
         self.departments = {
             code: Department.objects.create(code=code, name_zh=zh, name_en=en, kind=kind)

@@ -34,6 +34,11 @@ def is_checkbox(bound_field) -> bool:
     return isinstance(bound_field.field.widget, CheckboxInput)
 
 
+@register.filter
+def field_label(complaint, name: str) -> str:
+    return capfirst(Complaint._meta.get_field(name).verbose_name)
+
+
 @register.simple_tag(takes_context=True)
 def user_can_register(context) -> bool:
     return access.can_register(context["request"].user)
@@ -52,7 +57,7 @@ class Entry:
 
 
 def _local(value) -> str:
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
 def _display(model_field, raw, label=None) -> str:
@@ -70,11 +75,11 @@ def _display(model_field, raw, label=None) -> str:
         if internal == "DateTimeField" and (moment := parse_datetime(raw)):
             return _local(moment)
         if internal == "DateField" and (day := parse_date(raw)):
-            return formats.date_format(day, "DATE_FORMAT")
+            return formats.date_format(day, "Y-m-d")
     if isinstance(raw, datetime):
         return _local(raw)
     if isinstance(raw, date):
-        return formats.date_format(raw, "DATE_FORMAT")
+        return formats.date_format(raw, "Y-m-d")
     return str(raw)
 
 
