@@ -73,11 +73,8 @@ def patch(client, path, body):
 
 def at_diagnosis(org):
     """A complaint technical support is working on; production is not involved."""
-    complaint = org.register(is_repeat=False)
-    complaint = services.update_complaint(
-        actor=org["cs"],
-        complaint_id=complaint.pk,
-        changes={"category_id": Category.objects.get(code="appearance").pk},
+    complaint = org.register(
+        is_repeat=False, category_id=Category.objects.get(code="appearance").pk
     )
     return org.advance(complaint, "acknowledge", "confirm_grade", actor="cs")
 
@@ -418,12 +415,22 @@ def test_read_query_count_does_not_grow_with_tasks_and_events(org, as_user):
     client = as_user("qe")
     client.get(f"{API}/{complaint.pk}")
     with CaptureQueriesContext(connection) as few:
-        client.get(f"{API}/{complaint.pk}/events")
+        shown = len(client.get(f"{API}/{complaint.pk}/events").json())
+        client.get(f"{API}/{complaint.pk}")
     for i in range(10):
         services.add_comment(actor=org["qe"], complaint_id=complaint.pk, body=f"备注 {i}")
+        services.add_task(
+            actor=org["qe"],
+            complaint_id=complaint.pk,
+            department_id=org.departments["prod"].pk,
+            title=f"产线排查 {i}",
+            due_at=clock.now() + timedelta(days=2),
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get(f"{API}/{complaint.pk}/events")
-    assert len(response.json()) == 17
+        tasks = client.get(f"{API}/{complaint.pk}").json()["tasks"]
+    assert len(response.json()) == shown + 20
+    assert len(tasks) == 11
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
@@ -523,7 +530,8 @@ def test_transitions_offered_depend_on_the_role(org, as_user):
 
 
 def test_a_blocked_transition_says_why(org, as_user):
-    complaint = org.advance(org.register(is_repeat=False), "acknowledge", actor="cs")
+    uncategorised = org.register(is_repeat=False, category_id=None)
+    complaint = org.advance(uncategorised, "acknowledge", actor="cs")
     offered = as_user("cs").get(f"{API}/{complaint.pk}/transitions").json()
     confirm = next(t for t in offered if t["name"] == "confirm_grade")
     assert (confirm["allowed"], confirm["blocked_reason"]) == (False, "Choose a category first.")
@@ -543,7 +551,8 @@ def test_take_a_transition(org, as_user):
 
 
 def test_a_refused_transition_is_409_and_changes_nothing(org, as_user):
-    complaint = org.advance(org.register(is_repeat=False), "acknowledge", actor="cs")
+    uncategorised = org.register(is_repeat=False, category_id=None)
+    complaint = org.advance(uncategorised, "acknowledge", actor="cs")
     before = database_snapshot()
     response = post(as_user("cs"), f"{API}/{complaint.pk}/transitions/confirm_grade", {})
     assert response.status_code == 409
