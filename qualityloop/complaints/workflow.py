@@ -277,6 +277,27 @@ OUTCOME_LABELS = {
 }
 
 
+def document() -> str:
+    """docs/workflow.md: the diagram and the table, in English."""
+    rows = [
+        "| transition | from | to | who | the user must give | guards |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in TRANSITIONS:
+        rows.append(
+            f"| `{t.name}` | {', '.join(t.sources)} | {t.target} | {', '.join(sorted(t.roles))} "
+            f"| {', '.join(t.requires) or '-'} "
+            f"| {', '.join(g.__name__.strip('_') for g in t.guards) or '-'} |"
+        )
+    return (
+        "# Complaint workflow\n\n"
+        "Generated from `qualityloop/complaints/workflow.py` by "
+        "`qualityloop workflow_diagram > docs/workflow.md`; a test keeps it in step. "
+        "`stage_owner` means a member or head of the department that holds the stage's task.\n\n"
+        f"```mermaid\n{mermaid()}\n```\n\n" + "\n".join(rows) + "\n"
+    )
+
+
 def mermaid() -> str:
     """The state diagram, generated from the table (docs/workflow.md)."""
     lines = ["stateDiagram-v2", "    [*] --> intake"]

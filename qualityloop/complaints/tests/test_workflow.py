@@ -196,3 +196,10 @@ def test_mermaid_diagram_has_every_edge():
     diagram = workflow.mermaid()
     edges = sum(len(t.sources) for t in TRANSITIONS)
     assert diagram.count(" --> ") == edges + 3
+
+
+def test_docs_show_the_current_table():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "workflow.md"
+    assert doc.read_text() == workflow.document()

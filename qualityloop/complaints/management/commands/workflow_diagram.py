@@ -4,7 +4,7 @@ from qualityloop.complaints import workflow
 
 
 class Command(BaseCommand):
-    help = "Print the complaint workflow as a Mermaid state diagram (docs/workflow.md)."
+    help = "Print the complaint workflow as a Mermaid diagram and table (docs/workflow.md)."
 
     def handle(self, *args, **options):
-        self.stdout.write(workflow.mermaid())
+        self.stdout.write(workflow.document(), ending="")
