@@ -96,9 +96,7 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("Any department"),
     )
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=_date_widget()
-    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=_date_widget())
     received_to = forms.DateField(label=_("Received to"), required=False, widget=_date_widget())
     sort = forms.ChoiceField(
         label=_("Sort"), choices=list(queries.SORT_LABELS.items()), required=False

@@ -294,7 +294,12 @@ class StageTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.label)
+
+    @property
+    def label(self):
+        """A stage task is named by its stage, in the reader's language."""
+        return Status(self.stage).label if self.is_stage_task else self.title
 
 
 class Attachment(models.Model):

@@ -387,6 +387,7 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
         data={
             "task": task.pk,
             "stage": stage,
+            "stage_task": True,
             "title": task.title,
             "department": department.pk,
             "department_label": str(department),

@@ -46,9 +46,7 @@ def my_work(request):
     unassigned = None
     if user.role in access.REGISTER:
         unassigned = (
-            access.visible_tasks(user)
-            .filter(status=TaskStatus.OPEN, assignee__isnull=True)
-            .count()
+            access.visible_tasks(user).filter(status=TaskStatus.OPEN, assignee__isnull=True).count()
         )
     return render(
         request,
@@ -231,7 +229,6 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
         "add_task_form": AddTaskForm() if can["add_task"] else None,
-        "error": None,
     }
     context.update(overrides)
     return context
@@ -240,9 +237,7 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
 def _render_detail(request, complaint, *, status=200, **overrides):
     context = _detail_context(request, complaint, **overrides)
     # htmx swaps only 2xx answers, so an error shown inside the region travels as 200.
-    return render_region(
-        request, DETAIL, "main", context, status=200 if request.htmx else status
-    )
+    return render_region(request, DETAIL, "main", context, status=200 if request.htmx else status)
 
 
 def _done(request, complaint_id, message):
@@ -267,17 +262,13 @@ def transition(request, pk, name):
     chosen = workflow.BY_NAME.get(name)
     if chosen is None:
         raise Http404
-    if not access.may_take(
-        request.user, chosen, complaint, services.current_stage_task(complaint)
-    ):
+    if not access.may_take(request.user, chosen, complaint, services.current_stage_task(complaint)):
         raise PermissionDenied
     if request.method == "GET":
         form = TransitionForm(transition=chosen, initial={"version": complaint.version})
         opened = {"open_transition": chosen, "transition_form": form}
         if request.htmx:
-            return render(
-                request, f"{DETAIL}#transition_form", {"complaint": complaint, **opened}
-            )
+            return render(request, f"{DETAIL}#transition_form", {"complaint": complaint, **opened})
         return render(request, DETAIL, _detail_context(request, complaint, **opened))
 
     form = TransitionForm(request.POST, transition=chosen)
@@ -470,9 +461,7 @@ def add_task(request, pk):
         )
         if ok:
             return _done(request, pk, _("Task added."))
-    return _render_detail(
-        request, _complaint(request.user, pk), status=status, add_task_form=form
-    )
+    return _render_detail(request, _complaint(request.user, pk), status=status, add_task_form=form)
 
 
 def _task(complaint, task_id) -> StageTask:

@@ -145,7 +145,9 @@ def _entry(event) -> Entry:
         if data.get("basis"):
             entry.lines.append((_("Basis"), data["basis"]))
     elif kind in (EventKind.TASK_OPENED, EventKind.TASK_ASSIGNED):
-        entry.title = data.get("title", "")
+        entry.title = (
+            _status_label(data["stage"]) if data.get("stage_task") else data.get("title", "")
+        )
         if kind == EventKind.TASK_OPENED:
             entry.lines.append((_("Department"), data.get("department_label") or "—"))
             if data.get("assignee_label"):

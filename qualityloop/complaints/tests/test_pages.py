@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.utils import timezone
 
 from qualityloop.complaints import services
@@ -133,8 +133,8 @@ def page_urls(case) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "page", ["home", "my-work", "list", "register", "related", "detail", "transition-form",
-             "download"]
+    "page",
+    ["home", "my-work", "list", "register", "related", "detail", "transition-form", "download"],
 )
 def test_anonymous_is_sent_to_login(org, case, page):
     url = page_urls(case)[page]
@@ -218,8 +218,9 @@ def action(case, name, org):
         "attach": (
             f"/complaints/{pk}/attachments/",
             {"file": SimpleUploadedFile("现场照片.png", PNG)},
-            lambda: Attachment.objects.filter(complaint_id=pk, original_name="现场照片.png")
-            .exists(),
+            lambda: Attachment.objects.filter(
+                complaint_id=pk, original_name="现场照片.png"
+            ).exists(),
         ),
         "add-task": (
             f"/complaints/{pk}/tasks/",
@@ -229,8 +230,7 @@ def action(case, name, org):
         "assign": (
             f"/complaints/{pk}/tasks/{case['stage_task'].pk}/assign/",
             {"assignee": org["ts_member"].pk},
-            lambda: fresh().tasks.get(pk=case["stage_task"].pk).assignee_id
-            == org["ts_member"].pk,
+            lambda: fresh().tasks.get(pk=case["stage_task"].pk).assignee_id == org["ts_member"].pk,
         ),
         "complete": (
             f"/complaints/{pk}/tasks/{case['extra'].pk}/complete/",
@@ -241,7 +241,14 @@ def action(case, name, org):
 
 
 ACTIONS = [
-    "transition", "edit", "grade", "answer", "comment", "attach", "add-task", "assign",
+    "transition",
+    "edit",
+    "grade",
+    "answer",
+    "comment",
+    "attach",
+    "add-task",
+    "assign",
     "complete",
 ]
 
@@ -399,8 +406,9 @@ def test_script_in_the_subject_is_shown_as_text(org):
 
 def test_register_page_suggests_earlier_complaints_on_product_and_batch(org):
     earlier = org.register(title="同批次外壳开裂")
-    other = org.register(product_id=org.other_product.pk, batch_id=org.other_batch.pk,
-                         title="充电模块过热")
+    other = org.register(
+        product_id=org.other_product.pk, batch_id=org.other_batch.pk, title="充电模块过热"
+    )
     client = login(org, "cs")
     form = text(client.get("/complaints/new/", **EN))
     assert 'hx-get="/complaints/new/related/"' in form
@@ -430,8 +438,9 @@ def test_each_filter_narrows_the_list(org):
             safety_or_regulatory=True,
             title="充电模块冒烟",
         )
-        third = org.advance(org.register(title="标签印错", is_repeat=False),
-                            "close_at_first_contact", actor="cs")
+        third = org.advance(
+            org.register(title="标签印错", is_repeat=False), "close_at_first_contact", actor="cs"
+        )
         fourth = in_diagnosis(org, title="控制器噪音", batch_id=None, is_repeat=False)
     client = login(org, "qe")
 
@@ -560,7 +569,7 @@ def test_detail_shows_grade_basis_stage_and_timeline(org):
 
 
 def test_blocked_transition_is_shown_disabled_with_its_reason(org):
-    complaint = org.advance(org.register(), "acknowledge", actor="cs")
+    complaint = org.advance(org.register(category_id=None), "acknowledge", actor="cs")
     page = text(login(org, "cs").get(f"/complaints/{complaint.pk}/", **EN))
     assert re.search(
         r'<button type="button" class="btn primary" disabled[^>]*>Confirm category and grade'
@@ -588,13 +597,16 @@ def test_transition_through_the_page_with_htmx(org):
     assert "复现成功：外壳材料批次强度不足" in body  # in the timeline and the task outcome
     assert Complaint.objects.get(pk=complaint.pk).status == "root_cause"
     assert_audit_event(
-        complaint, "transition", transition="complete_diagnosis", to="root_cause",
+        complaint,
+        "transition",
+        transition="complete_diagnosis",
+        to="root_cause",
         outcome="复现成功：外壳材料批次强度不足",
     )
 
 
 def test_refused_transition_shows_its_message_and_changes_nothing(org):
-    complaint = org.advance(org.register(), "acknowledge", actor="cs")
+    complaint = org.advance(org.register(category_id=None), "acknowledge", actor="cs")
     before = database_snapshot()
     response = login(org, "cs").post(
         f"/complaints/{complaint.pk}/transitions/confirm_grade/",
@@ -632,7 +644,7 @@ def test_stale_edit_is_a_conflict_and_keeps_the_input(org):
     body = text(response)
     assert "Someone else changed this complaint while you were editing it." in body
     assert 'value="客户要求更换的3台控制器"' in body
-    assert "<details class=\"subform\" open>" in body
+    assert '<details class="subform" open>' in body
     assert database_snapshot() == before
     assert Complaint.objects.get(pk=complaint.pk).title == "控制器外壳开裂"
 
@@ -647,11 +659,13 @@ def test_edit_shows_labels_in_the_timeline(org):
     )
     assert response.status_code == 302
     page = html.unescape(text(client.get(response["Location"], **EN)))
-    assert re.search(r"Subject:</span> <del>控制器外壳开裂</del>.*<ins>外壳开裂（批量）</ins>", page)
+    assert re.search(
+        r"Subject:</span> <del>控制器外壳开裂</del>.*<ins>外壳开裂（批量）</ins>", page
+    )
     assert re.search(r"Scope:</span> <del>A single unit</del>.*<ins>A batch</ins>", page)
     assert re.search(r"Severity:</span> <del>Minor \(一般\)</del>.*<ins>Major \(重要\)</ins>", page)
-    assert "Basis:</span> <span class=\"pre\">批量问题 Batch problem</span>" in page
-    assert "Reason:</span> <span class=\"pre\">客户补充信息</span>" in page
+    assert 'Basis:</span> <span class="pre">批量问题 Batch problem</span>' in page
+    assert 'Reason:</span> <span class="pre">客户补充信息</span>' in page
     event = assert_audit_event(complaint, "edited")
     assert {c["field"] for c in event.data["changes"]} == {"title", "scope"}
 
@@ -686,8 +700,9 @@ def test_grade_override_without_reason_is_refused_next_to_the_field(org):
 # ---------------------------------------------------------------- language and downloads
 
 
-@pytest.mark.parametrize(("accept", "lang"), [("en", "en"), ("zh-hans", "zh-hans"),
-                                              ("zh-CN,zh;q=0.9", "zh-hans")])
+@pytest.mark.parametrize(
+    ("accept", "lang"), [("en", "en"), ("zh-hans", "zh-hans"), ("zh-CN,zh;q=0.9", "zh-hans")]
+)
 def test_page_language_follows_the_browser(org, accept, lang):
     response = login(org, "cs").get("/complaints/", HTTP_ACCEPT_LANGUAGE=accept)
     assert f'<html lang="{lang}">' in text(response)
