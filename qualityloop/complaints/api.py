@@ -53,7 +53,7 @@ WRITE_ERRORS = {
     422: ErrorOut,
 }
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
-NUMBER = re.compile(r"[A-Za-z0-9-]{1,30}")
+NUMBER = re.compile(r"[A-Za-z0-9_-]{1,30}")
 DETAIL_RELATED = (
     "customer",
     "product",
@@ -70,10 +70,6 @@ def _detail(user, complaint_id) -> dict:
     complaint = access.get_complaint_for(
         user, complaint_id, queryset=Complaint.objects.select_related(*DETAIL_RELATED)
     )
-    return _out(complaint)
-
-
-def _out(complaint: Complaint) -> dict:
     tasks = list(
         complaint.tasks.filter(status=TaskStatus.OPEN).select_related("department", "assignee")
     )

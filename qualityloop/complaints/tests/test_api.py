@@ -1,6 +1,7 @@
 """The REST API as an integration sees it: tokens, JSON in and out, errors, retries, races."""
 
 import io
+import itertools
 import re
 import threading
 from datetime import timedelta
@@ -611,7 +612,7 @@ def test_events_come_in_chain_order(org, as_user):
         (5, "comment"),
     ]
     assert timeline[0]["prev_hash"] == ""
-    for earlier, later in zip(timeline, timeline[1:], strict=False):
+    for earlier, later in itertools.pairwise(timeline):
         assert later["prev_hash"] == earlier["hash"]
     assert timeline[2]["data"]["to"] == "classification"
     assert timeline[2]["actor"] == {"id": org["cs"].pk, "label": "cs"}
@@ -651,16 +652,18 @@ def test_attachment_of_a_refused_type_is_400_and_stores_nothing(org, as_user):
 # ---------------------------------------------------------------- permission matrix
 
 
-def _intake_body(org, complaint):
-    return intake(org)
-
-
 # (method, path after /complaints/{id}, body, allowed user and status, wrong-role user or None)
 MATRIX = [
-    ("post", None, _intake_body, ("cs", 201), "ts_member"),
+    ("post", None, lambda org, c: intake(org), ("cs", 201), "ts_member"),
     ("get", "", None, ("ts_member", 200), None),
     ("get", "by-number", None, ("ts_member", 200), None),
-    ("patch", "", lambda org, c: {"version": c.version, "title": "新标题"}, ("cs", 200), "ts_member"),
+    (
+        "patch",
+        "",
+        lambda org, c: {"version": c.version, "title": "新标题"},
+        ("cs", 200),
+        "ts_member",
+    ),
     ("post", "/grade", lambda org, c: {"severity": 1, "reason": "安全"}, ("qe", 200), "cs"),
     ("get", "/transitions", None, ("ts_member", 200), None),
     (

@@ -4,6 +4,8 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
@@ -36,7 +38,22 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def known(org):
+def keep_connection():
+    """Call the WSGI app as Django's test client does: without closing the connection.
+
+    Django closes a connection found inside a transaction when a request starts or ends;
+    here that transaction is the test's own.
+    """
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def known(org, keep_connection):
     """A token, and a complaint the fuzzer's path parameters are pointed at half the time."""
     complaint = org.advance(org.register(is_repeat=False), "acknowledge", actor="cs")
     raw = ApiToken.issue(user=org["qe"], name="schemathesis")[1]
