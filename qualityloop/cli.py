@@ -1,9 +1,9 @@
 """The ``qualityloop`` command.
 
-    qualityloop run [--host H] [--port P]   migrate, load demo data once, serve web + worker
-    qualityloop worker                      one background worker (start as many as you like)
-    qualityloop verify-events               check the hash chain of every complaint's record
-    qualityloop <any manage.py command>     e.g. qualityloop createsuperuser
+qualityloop run [--host H] [--port P]   migrate, load demo data once, serve web + worker
+qualityloop worker                      one background worker (start as many as you like)
+qualityloop verify-events               check the hash chain of every complaint's record
+qualityloop <any manage.py command>     e.g. qualityloop createsuperuser
 """
 
 import argparse
@@ -25,7 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     _django(["load_demo", "--if-empty"])
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qualityloop.settings"}
     children = [
-        subprocess.Popen([sys.executable, "-m", "qualityloop.cli", "worker"], env=env),  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "qualityloop.cli", "worker"], env=env),
         subprocess.Popen(  # noqa: S603
             [
                 sys.executable,

@@ -8,7 +8,6 @@ import hashlib
 import json
 import re
 
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from qualityloop.core.errors import NotAllowed, ValidationFailed
 
 from . import access, queries, services, workflow
 from .choices import EventKind, TaskStatus
-from .models import Complaint, ComplaintEvent, IdempotencyRecord
+from .models import Complaint, ComplaintEvent
 from .schemas import (
     AnswerIn,
     AttachmentOut,
@@ -86,21 +85,6 @@ def _canonical(request) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _replay(user, record: IdempotencyRecord, request_hash: str):
-    if record.request_hash != request_hash:
-        raise ValidationFailed(
-            {
-                "Idempotency-Key": [
-                    _(
-                        "This Idempotency-Key was already used for a different request. "
-                        "Send a new key for a new complaint."
-                    )
-                ]
-            }
-        )
-    return Status(200, _detail(user, record.complaint_id))
-
-
 @router.post(
     "",
     response={201: ComplaintOut, 200: ComplaintOut, **WRITE_ERRORS},
@@ -131,23 +115,10 @@ def register(
         return Status(201, _detail(user, complaint.pk))
 
     request_hash = hashlib.sha256(_canonical(request).encode()).hexdigest()
-    record = IdempotencyRecord.objects.filter(user=user, key=idempotency_key).first()
-    if record is not None:
-        return _replay(user, record, request_hash)
-    try:
-        # The record commits with the complaint or not at all; a concurrent twin with the
-        # same key fails on the unique (user, key) and rolls its complaint back.
-        with transaction.atomic():
-            complaint = services.register_complaint(actor=user, data=data)
-            IdempotencyRecord.objects.create(
-                user=user, key=idempotency_key, request_hash=request_hash, complaint=complaint
-            )
-    except IntegrityError:
-        record = IdempotencyRecord.objects.filter(user=user, key=idempotency_key).first()
-        if record is None:
-            raise
-        return _replay(user, record, request_hash)
-    return Status(201, _detail(user, complaint.pk))
+    complaint, created = services.register_complaint_once(
+        actor=user, data=data, key=idempotency_key, request_hash=request_hash
+    )
+    return Status(201 if created else 200, _detail(user, complaint.pk))
 
 
 @router.get("", response={200: ComplaintPage, **READ_ERRORS}, summary="List complaints")

@@ -90,6 +90,9 @@ class NumberSequence(models.Model):
     key = models.CharField(max_length=20, primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"
+
 
 class Complaint(models.Model):
     number = models.CharField(_("number"), max_length=30, unique=True)
@@ -253,6 +256,9 @@ class ComplaintSearch(models.Model):
     )
     tokens = models.TextField()
 
+    def __str__(self) -> str:
+        return f"search tokens of {self.complaint_id}"
+
 
 class StageTask(models.Model):
     """Work a department owes a complaint: one per stage, plus any extra task a lead adds."""
@@ -372,7 +378,7 @@ class ComplaintEvent(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The answer given to an API request with an ``Idempotency-Key``, replayed on retry."""
+    """Which complaint an API request with an ``Idempotency-Key`` created, for retries."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
@@ -384,3 +390,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_key")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -86,7 +86,10 @@ def filtered(qs: QuerySet[Complaint], f: Filters) -> QuerySet[Complaint]:
         qs = qs.filter(severity=f.severity)
     if f.category:
         # A parent category covers its children.
-        ids = [f.category, *Category.objects.filter(parent_id=f.category).values_list("pk", flat=True)]
+        ids = [
+            f.category,
+            *Category.objects.filter(parent_id=f.category).values_list("pk", flat=True),
+        ]
         qs = qs.filter(category_id__in=ids)
     if f.product:
         qs = qs.filter(product_id=f.product)
@@ -157,8 +160,9 @@ def _beyond(spec, values, *, forward: bool) -> Q:
     return condition
 
 
-def page(qs: QuerySet[Complaint], f: Filters, *, after: str = "", before: str = "",
-         size: int = PAGE_SIZE) -> Page:
+def page(
+    qs: QuerySet[Complaint], f: Filters, *, after: str = "", before: str = "", size: int = PAGE_SIZE
+) -> Page:
     sort = f.sort if f.sort in SORTS else "newest"
     spec = SORTS[sort]
     size = max(1, min(int(size or PAGE_SIZE), MAX_PAGE_SIZE))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from .models import (
     Complaint,
     ComplaintSearch,
     GradingRule,
+    IdempotencyRecord,
     NumberSequence,
     StageTask,
 )
@@ -491,6 +492,48 @@ def register_complaint(*, actor: User, data: dict[str, Any], files: Iterable = (
     return complaint
 
 
+def register_complaint_once(
+    *, actor: User, data: dict[str, Any], key: str, request_hash: str
+) -> tuple[Complaint, bool]:
+    """Register, unless ``actor`` already sent ``key``: then return that complaint.
+
+    The key is recorded in the same transaction as the complaint, so of two concurrent
+    requests with one key exactly one registers; the other fails on the unique key, rolls its
+    complaint back (the number with it) and answers with the winner's complaint.
+    """
+
+    def earlier() -> Complaint | None:
+        record = IdempotencyRecord.objects.filter(user=actor, key=key).first()
+        if record is None:
+            return None
+        if record.request_hash != request_hash:
+            raise ValidationFailed(
+                {
+                    "Idempotency-Key": [
+                        _(
+                            "This Idempotency-Key was already used for a different request. "
+                            "Send a new key for a new complaint."
+                        )
+                    ]
+                }
+            )
+        return record.complaint
+
+    if (complaint := earlier()) is not None:
+        return complaint, False
+    try:
+        with transaction.atomic():
+            complaint = register_complaint(actor=actor, data=data)
+            IdempotencyRecord.objects.create(
+                user=actor, key=key, request_hash=request_hash, complaint=complaint
+            )
+    except IntegrityError:
+        if (complaint := earlier()) is None:
+            raise
+        return complaint, False
+    return complaint, True
+
+
 def update_complaint(
     *, actor: User, complaint_id, changes: dict[str, Any], expected_version=None, reason: str = ""
 ) -> Complaint:
@@ -510,7 +553,7 @@ def update_complaint(
         regraded = bool(GRADING_INPUTS & set(changed)) and _apply_grade(complaint)
         _bump(
             complaint,
-            *{f for f in changed},
+            *changed,
             "model_number",
             "site",
             "warranty",

@@ -11,7 +11,7 @@ from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Batch, Customer, Product, Site
 
-PASSWORD = "Quality-Loop-2026"
+PASSWORD = "Quality-Loop-2026"  # noqa: S105 (test users only)
 
 DEPARTMENTS = [
     ("cs", "客服部", "Customer service", DepartmentKind.CUSTOMER_SERVICE),

@@ -5,109 +5,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('oem', 'OEM / manufacturer'), ('distributor', 'Distributor'), ('retailer', 'Retailer'), ('end_user', 'End user')], default='oem', max_length=20, verbose_name='kind')),
-                ('tier', models.CharField(choices=[('key', 'Key account'), ('standard', 'Standard'), ('small', 'Small')], default='standard', max_length=20, verbose_name='tier')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("oem", "OEM / manufacturer"),
+                            ("distributor", "Distributor"),
+                            ("retailer", "Retailer"),
+                            ("end_user", "End user"),
+                        ],
+                        default="oem",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("key", "Key account"),
+                            ("standard", "Standard"),
+                            ("small", "Small"),
+                        ],
+                        default="standard",
+                        max_length=20,
+                        verbose_name="tier",
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['name'],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['code'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('material', models.CharField(blank=True, max_length=200, verbose_name='material supplied')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='contact')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "material",
+                    models.CharField(blank=True, max_length=200, verbose_name="material supplied"),
+                ),
+                ("contact", models.CharField(blank=True, max_length=200, verbose_name="contact")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'supplier',
-                'verbose_name_plural': 'suppliers',
-                'ordering': ['name'],
+                "verbose_name": "supplier",
+                "verbose_name_plural": "suppliers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='catalog.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="title")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="catalog.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['customer', 'name'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["customer", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('model', models.CharField(db_index=True, max_length=100, verbose_name='model')),
-                ('product_line', models.CharField(db_index=True, max_length=100, verbose_name='product line')),
-                ('warranty_months', models.PositiveSmallIntegerField(default=12, verbose_name='warranty (months)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("model", models.CharField(db_index=True, max_length=100, verbose_name="model")),
+                (
+                    "product_line",
+                    models.CharField(db_index=True, max_length=100, verbose_name="product line"),
+                ),
+                (
+                    "warranty_months",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="warranty (months)"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['code'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lot_number', models.CharField(max_length=60, verbose_name='lot number')),
-                ('production_date', models.DateField(verbose_name='production date')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='catalog.product', verbose_name='product')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lot_number", models.CharField(max_length=60, verbose_name="lot number")),
+                ("production_date", models.DateField(verbose_name="production date")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batches",
+                        to="catalog.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'batch',
-                'verbose_name_plural': 'batches',
-                'ordering': ['-production_date'],
-                'constraints': [models.UniqueConstraint(fields=('product', 'lot_number'), name='batch_unique_lot')],
+                "verbose_name": "batch",
+                "verbose_name_plural": "batches",
+                "ordering": ["-production_date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("product", "lot_number"), name="batch_unique_lot"
+                    )
+                ],
             },
         ),
     ]

@@ -7,276 +7,756 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='subject')),
-                ('description', models.TextField(validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='description')),
-                ('complainant_name', models.CharField(max_length=100, verbose_name='complainant')),
-                ('complainant_org', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('complainant_phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('complainant_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('complainant_type', models.CharField(choices=[('customer', 'Customer'), ('distributor', 'Distributor'), ('supplier', 'Supplier'), ('employee', 'Employee'), ('regulator', 'Regulator')], default='customer', max_length=20, verbose_name='complainant type')),
-                ('model_number', models.CharField(blank=True, max_length=100, verbose_name='model')),
-                ('serial_number', models.CharField(blank=True, max_length=100, verbose_name='serial number')),
-                ('quantity', models.PositiveIntegerField(blank=True, null=True, verbose_name='quantity affected')),
-                ('purchase_date', models.DateField(blank=True, null=True, verbose_name='purchase or delivery date')),
-                ('warranty', models.CharField(choices=[('in', 'In warranty'), ('out', 'Out of warranty'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='warranty')),
-                ('occurred_at', models.DateTimeField(blank=True, null=True, verbose_name='occurred at')),
-                ('occurred_place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('requested_remedy', models.CharField(blank=True, choices=[('repair', 'Repair'), ('replacement', 'Replacement'), ('return', 'Return'), ('refund', 'Refund'), ('compensation', 'Compensation'), ('claim', 'Claim'), ('explanation', 'Explanation only'), ('other', 'Other')], max_length=20, verbose_name='remedy requested')),
-                ('requested_remedy_detail', models.CharField(blank=True, max_length=500, verbose_name='remedy details')),
-                ('immediate_action', models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='immediate action taken')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('visit', 'Visit'), ('letter', 'Letter'), ('email', 'E-mail'), ('chat', 'Chat'), ('social', 'Social media'), ('web', 'Web form'), ('api', 'API'), ('internal', 'Internal finding')], max_length=20, verbose_name='channel')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('safety_or_regulatory', models.BooleanField(default=False, verbose_name='safety or regulatory impact')),
-                ('scope', models.PositiveSmallIntegerField(choices=[(1, 'A single unit'), (2, 'One customer'), (3, 'A batch'), (4, 'Several customers')], default=1, verbose_name='scope')),
-                ('line_down', models.BooleanField(default=False, verbose_name='customer line down')),
-                ('is_repeat', models.BooleanField(default=False, verbose_name='repeat complaint')),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, 'Critical (紧急)'), (2, 'Major (重要)'), (3, 'Minor (一般)')], default=3, verbose_name='severity')),
-                ('severity_source', models.CharField(choices=[('rule', 'Grading rule'), ('default', 'No rule matched'), ('override', 'Manual override')], default='default', max_length=10, verbose_name='grade from')),
-                ('severity_basis', models.CharField(blank=True, max_length=300, verbose_name='basis of the grade')),
-                ('status', models.CharField(choices=[('intake', 'Intake and registration'), ('classification', 'Classification and grading'), ('diagnosis', 'Preliminary diagnosis'), ('root_cause', 'Root-cause analysis'), ('capa_planning', 'CAPA planning'), ('execution', 'Execution'), ('verification', 'Verification'), ('knowledge', 'Lessons learned'), ('closed', 'Closed'), ('rejected', 'Rejected')], default='intake', max_length=20, verbose_name='stage')),
-                ('customer_answer', models.TextField(blank=True, verbose_name='answer to the complainant')),
-                ('customer_answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('first_contact_resolution', models.BooleanField(default=False, verbose_name='resolved at first contact')),
-                ('acknowledgement_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledgement sent at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='times reopened')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('event_count', models.PositiveIntegerField(default=0)),
-                ('last_event_hash', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.batch', verbose_name='batch / lot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="subject")),
+                (
+                    "description",
+                    models.TextField(
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="description",
+                    ),
+                ),
+                ("complainant_name", models.CharField(max_length=100, verbose_name="complainant")),
+                (
+                    "complainant_org",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "complainant_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone"),
+                ),
+                (
+                    "complainant_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
+                ),
+                (
+                    "complainant_type",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer"),
+                            ("distributor", "Distributor"),
+                            ("supplier", "Supplier"),
+                            ("employee", "Employee"),
+                            ("regulator", "Regulator"),
+                        ],
+                        default="customer",
+                        max_length=20,
+                        verbose_name="complainant type",
+                    ),
+                ),
+                (
+                    "model_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="model"),
+                ),
+                (
+                    "serial_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="serial number"),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="quantity affected"
+                    ),
+                ),
+                (
+                    "purchase_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="purchase or delivery date"
+                    ),
+                ),
+                (
+                    "warranty",
+                    models.CharField(
+                        choices=[
+                            ("in", "In warranty"),
+                            ("out", "Out of warranty"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="warranty",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="occurred at"),
+                ),
+                (
+                    "occurred_place",
+                    models.CharField(blank=True, max_length=200, verbose_name="place"),
+                ),
+                (
+                    "requested_remedy",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("repair", "Repair"),
+                            ("replacement", "Replacement"),
+                            ("return", "Return"),
+                            ("refund", "Refund"),
+                            ("compensation", "Compensation"),
+                            ("claim", "Claim"),
+                            ("explanation", "Explanation only"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="remedy requested",
+                    ),
+                ),
+                (
+                    "requested_remedy_detail",
+                    models.CharField(blank=True, max_length=500, verbose_name="remedy details"),
+                ),
+                (
+                    "immediate_action",
+                    models.TextField(
+                        blank=True,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="immediate action taken",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("visit", "Visit"),
+                            ("letter", "Letter"),
+                            ("email", "E-mail"),
+                            ("chat", "Chat"),
+                            ("social", "Social media"),
+                            ("web", "Web form"),
+                            ("api", "API"),
+                            ("internal", "Internal finding"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                (
+                    "safety_or_regulatory",
+                    models.BooleanField(default=False, verbose_name="safety or regulatory impact"),
+                ),
+                (
+                    "scope",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "A single unit"),
+                            (2, "One customer"),
+                            (3, "A batch"),
+                            (4, "Several customers"),
+                        ],
+                        default=1,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "line_down",
+                    models.BooleanField(default=False, verbose_name="customer line down"),
+                ),
+                ("is_repeat", models.BooleanField(default=False, verbose_name="repeat complaint")),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Critical (紧急)"), (2, "Major (重要)"), (3, "Minor (一般)")],
+                        default=3,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "severity_source",
+                    models.CharField(
+                        choices=[
+                            ("rule", "Grading rule"),
+                            ("default", "No rule matched"),
+                            ("override", "Manual override"),
+                        ],
+                        default="default",
+                        max_length=10,
+                        verbose_name="grade from",
+                    ),
+                ),
+                (
+                    "severity_basis",
+                    models.CharField(blank=True, max_length=300, verbose_name="basis of the grade"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake and registration"),
+                            ("classification", "Classification and grading"),
+                            ("diagnosis", "Preliminary diagnosis"),
+                            ("root_cause", "Root-cause analysis"),
+                            ("capa_planning", "CAPA planning"),
+                            ("execution", "Execution"),
+                            ("verification", "Verification"),
+                            ("knowledge", "Lessons learned"),
+                            ("closed", "Closed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="intake",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "customer_answer",
+                    models.TextField(blank=True, verbose_name="answer to the complainant"),
+                ),
+                (
+                    "customer_answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="verified at"),
+                ),
+                (
+                    "first_contact_resolution",
+                    models.BooleanField(default=False, verbose_name="resolved at first contact"),
+                ),
+                (
+                    "acknowledgement_sent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="acknowledgement sent at"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="times reopened"),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("event_count", models.PositiveIntegerField(default=0)),
+                ("last_event_hash", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.batch",
+                        verbose_name="batch / lot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GradingRule',
+            name="GradingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('priority', models.PositiveSmallIntegerField(default=100, verbose_name='priority')),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, 'Critical (紧急)'), (2, 'Major (重要)'), (3, 'Minor (一般)')], verbose_name='severity')),
-                ('safety_or_regulatory', models.BooleanField(blank=True, null=True, verbose_name='safety or regulatory impact')),
-                ('min_scope', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'A single unit'), (2, 'One customer'), (3, 'A batch'), (4, 'Several customers')], null=True, verbose_name='scope at least')),
-                ('line_down', models.BooleanField(blank=True, null=True, verbose_name='customer line down')),
-                ('claim_or_return', models.BooleanField(blank=True, null=True, verbose_name='return or claim requested')),
-                ('repeat', models.BooleanField(blank=True, null=True, verbose_name='repeat complaint')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="priority"),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Critical (紧急)"), (2, "Major (重要)"), (3, "Minor (一般)")],
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "safety_or_regulatory",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="safety or regulatory impact"
+                    ),
+                ),
+                (
+                    "min_scope",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "A single unit"),
+                            (2, "One customer"),
+                            (3, "A batch"),
+                            (4, "Several customers"),
+                        ],
+                        null=True,
+                        verbose_name="scope at least",
+                    ),
+                ),
+                (
+                    "line_down",
+                    models.BooleanField(blank=True, null=True, verbose_name="customer line down"),
+                ),
+                (
+                    "claim_or_return",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="return or claim requested"
+                    ),
+                ),
+                (
+                    "repeat",
+                    models.BooleanField(blank=True, null=True, verbose_name="repeat complaint"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'grading rule',
-                'verbose_name_plural': 'grading rules',
-                'ordering': ['priority', 'id'],
+                "verbose_name": "grading rule",
+                "verbose_name_plural": "grading rules",
+                "ordering": ["priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NumberSequence',
+            name="NumberSequence",
             fields=[
-                ('key', models.CharField(max_length=20, primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("key", models.CharField(max_length=20, primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='complaints.category', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="complaints.category",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'code'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintSearch',
+            name="ComplaintSearch",
             fields=[
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search', serialize=False, to='complaints.complaint')),
-                ('tokens', models.TextField()),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search",
+                        serialize=False,
+                        to="complaints.complaint",
+                    ),
+                ),
+                ("tokens", models.TextField()),
             ],
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='complaints.category', verbose_name='category'),
+            model_name="complaint",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="complaints.category",
+                verbose_name="category",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='customer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.customer', verbose_name='customer'),
+            model_name="complaint",
+            name="customer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalog.customer",
+                verbose_name="customer",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='product',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.product', verbose_name='product'),
+            model_name="complaint",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalog.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='received_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='received by'),
+            model_name="complaint",
+            name="received_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="received by",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='responsible_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='responsible department'),
+            model_name="complaint",
+            name="responsible_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.department",
+                verbose_name="responsible department",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='site',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.site', verbose_name='site'),
+            model_name="complaint",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="catalog.site",
+                verbose_name="site",
+            ),
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveBigIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='size')),
-                ('sha256', models.CharField(max_length=64)),
-                ('storage_name', models.CharField(max_length=200, unique=True)),
-                ('uploaded_at', models.DateTimeField()),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='complaints.complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="size",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("storage_name", models.CharField(max_length=200, unique=True)),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="complaints.complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='severity_rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='complaints.gradingrule', verbose_name='grading rule'),
+            model_name="complaint",
+            name="severity_rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="complaints.gradingrule",
+                verbose_name="grading rule",
+            ),
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.complaint')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StageTask',
+            name="StageTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('intake', 'Intake and registration'), ('classification', 'Classification and grading'), ('diagnosis', 'Preliminary diagnosis'), ('root_cause', 'Root-cause analysis'), ('capa_planning', 'CAPA planning'), ('execution', 'Execution'), ('verification', 'Verification'), ('knowledge', 'Lessons learned'), ('closed', 'Closed'), ('rejected', 'Rejected')], max_length=20, verbose_name='stage')),
-                ('title', models.CharField(max_length=200, verbose_name='task')),
-                ('is_stage_task', models.BooleanField(default=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='complaints.complaint')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake and registration"),
+                            ("classification", "Classification and grading"),
+                            ("diagnosis", "Preliminary diagnosis"),
+                            ("root_cause", "Root-cause analysis"),
+                            ("capa_planning", "CAPA planning"),
+                            ("execution", "Execution"),
+                            ("verification", "Verification"),
+                            ("knowledge", "Lessons learned"),
+                            ("closed", "Closed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="task")),
+                ("is_stage_task", models.BooleanField(default=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(verbose_name="opened at")),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed at"),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['opened_at', 'id'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["opened_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintEvent',
+            name="ComplaintEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('registered', 'Registered'), ('edited', 'Fields changed'), ('graded', 'Graded'), ('transition', 'Stage changed'), ('task_opened', 'Task opened'), ('task_assigned', 'Task assigned'), ('task_completed', 'Task completed'), ('task_cancelled', 'Task cancelled'), ('attachment', 'Attachment added'), ('comment', 'Comment'), ('customer_answer', 'Answer to the complainant'), ('ack_sent', 'Acknowledgement sent')], max_length=20)),
-                ('at', models.DateTimeField()),
-                ('data', models.JSONField(default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('prev_hash', models.CharField(blank=True, max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='complaints.complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("edited", "Fields changed"),
+                            ("graded", "Graded"),
+                            ("transition", "Stage changed"),
+                            ("task_opened", "Task opened"),
+                            ("task_assigned", "Task assigned"),
+                            ("task_completed", "Task completed"),
+                            ("task_cancelled", "Task cancelled"),
+                            ("attachment", "Attachment added"),
+                            ("comment", "Comment"),
+                            ("customer_answer", "Answer to the complainant"),
+                            ("ack_sent", "Acknowledgement sent"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("data", models.JSONField(default=dict)),
+                ("reason", models.TextField(blank=True)),
+                ("prev_hash", models.CharField(blank=True, max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="complaints.complaint",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['complaint', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('complaint', 'seq'), name='event_unique_seq')],
+                "ordering": ["complaint", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("complaint", "seq"), name="event_unique_seq")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['-received_at', '-id'], name='complaint_recv'),
+            model_name="complaint",
+            index=models.Index(fields=["-received_at", "-id"], name="complaint_recv"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['status', '-received_at', '-id'], name='complaint_status_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["status", "-received_at", "-id"], name="complaint_status_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['severity', '-received_at', '-id'], name='complaint_sev_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["severity", "-received_at", "-id"], name="complaint_sev_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['category', '-received_at', '-id'], name='complaint_cat_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["category", "-received_at", "-id"], name="complaint_cat_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['product', '-received_at', '-id'], name='complaint_prod_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["product", "-received_at", "-id"], name="complaint_prod_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['customer', '-received_at', '-id'], name='complaint_cust_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["customer", "-received_at", "-id"], name="complaint_cust_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['batch', '-received_at', '-id'], name='complaint_batch_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["batch", "-received_at", "-id"], name="complaint_batch_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['responsible_department', '-received_at', '-id'], name='complaint_dept_recv'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["responsible_department", "-received_at", "-id"], name="complaint_dept_recv"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['-updated_at', '-id'], name='complaint_updated'),
+            model_name="complaint",
+            index=models.Index(fields=["-updated_at", "-id"], name="complaint_updated"),
         ),
         migrations.AddConstraint(
-            model_name='idempotencyrecord',
-            constraint=models.UniqueConstraint(fields=('user', 'key'), name='idempotency_unique_key'),
+            model_name="idempotencyrecord",
+            constraint=models.UniqueConstraint(
+                fields=("user", "key"), name="idempotency_unique_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stagetask',
-            index=models.Index(fields=['assignee', 'status', 'due_at'], name='task_assignee_due'),
+            model_name="stagetask",
+            index=models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_due"),
         ),
         migrations.AddIndex(
-            model_name='stagetask',
-            index=models.Index(fields=['department', 'status', 'due_at'], name='task_dept_due'),
+            model_name="stagetask",
+            index=models.Index(fields=["department", "status", "due_at"], name="task_dept_due"),
         ),
         migrations.AddIndex(
-            model_name='stagetask',
-            index=models.Index(fields=['department', 'complaint'], name='task_dept_complaint'),
+            model_name="stagetask",
+            index=models.Index(fields=["department", "complaint"], name="task_dept_complaint"),
         ),
     ]

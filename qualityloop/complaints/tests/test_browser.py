@@ -26,7 +26,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page():
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
@@ -67,7 +69,9 @@ def test_register_in_chinese_and_move_one_stage_on(org_tx, live_server, page, tm
     complaint = Complaint.objects.get()
     assert complaint.title == "控制器外壳开裂"
     assert (complaint.quantity, complaint.batch_id, complaint.received_by) == (
-        12, org.batch.pk, org["cs"]
+        12,
+        org.batch.pk,
+        org["cs"],
     )
     assert page.locator("h1").first.inner_text() == "控制器外壳开裂"
     assert complaint.number in page.locator(".number").first.inner_text()

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from qualityloop.complaints import services
-from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.complaints.events import verify_chain
+from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core.errors import StaleVersion
 
 pytestmark = [
@@ -48,7 +48,9 @@ def test_parallel_edits_of_one_version_give_one_winner_and_conflicts(org_tx):
 
     def edit(i):
         return services.update_complaint(
-            actor=org_tx["cs"], complaint_id=complaint.pk, changes={"quantity": 100 + i},
+            actor=org_tx["cs"],
+            complaint_id=complaint.pk,
+            changes={"quantity": 100 + i},
             expected_version=version,
         ).quantity
 
@@ -65,8 +67,9 @@ def test_parallel_edits_of_one_version_give_one_winner_and_conflicts(org_tx):
 def test_parallel_comments_keep_one_unbroken_chain(org_tx):
     complaint = org_tx.register()
     results = _in_parallel(
-        lambda i: services.add_comment(actor=org_tx["qe"], complaint_id=complaint.pk,
-                                       body=f"意见 {i}").pk
+        lambda i: (
+            services.add_comment(actor=org_tx["qe"], complaint_id=complaint.pk, body=f"意见 {i}").pk
+        )
     )
     assert results == [complaint.pk] * WORKERS
     seqs = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("seq", flat=True))

@@ -91,10 +91,13 @@ def test_removed_event_is_detected(history):
 def test_removed_last_event_is_detected(history):
     a, _ = history
     last = Complaint.objects.get(pk=a.pk).event_count
-    _tamper("DELETE FROM complaints_complaintevent WHERE complaint_id = %s AND seq = %s",
-            [a.pk, last])
+    _tamper(
+        "DELETE FROM complaints_complaintevent WHERE complaint_id = %s AND seq = %s", [a.pk, last]
+    )
     _, problems = verify_chain()
-    assert [str(p) for p in problems] == [f"{a.number}: record ends at #{last - 1}, expected #{last}"]
+    assert [str(p) for p in problems] == [
+        f"{a.number}: record ends at #{last - 1}, expected #{last}"
+    ]
 
 
 def test_rewritten_actor_is_detected(history, org):

@@ -22,12 +22,20 @@ def three(org):
     with clock.at(aware(2026, 3, 1, 9)):
         a = org.register(title="屏幕出现裂纹", description="客户反馈显示屏有细小裂纹。")
     with clock.at(aware(2026, 3, 2, 9)):
-        b = org.register(title="电池鼓包", description="充电后电池明显鼓包，存在安全隐患。",
-                         safety_or_regulatory=True, product_id=org.other_product.pk,
-                         batch_id=org.other_batch.pk)
+        b = org.register(
+            title="电池鼓包",
+            description="充电后电池明显鼓包，存在安全隐患。",
+            safety_or_regulatory=True,
+            product_id=org.other_product.pk,
+            batch_id=org.other_batch.pk,
+        )
     with clock.at(aware(2026, 3, 3, 9)):
-        c = org.register(title="Connector pins bent", description="Pins of X200-PRO bent on arrival",
-                         complainant_name="John Smith", is_repeat=False)
+        c = org.register(
+            title="Connector pins bent",
+            description="Pins of X200-PRO bent on arrival",
+            complainant_name="John Smith",
+            is_repeat=False,
+        )
     return a, b, c
 
 
@@ -75,7 +83,9 @@ def test_filters_narrow(org, three):
 
     assert ids(severity=1) == [b.pk]
     assert ids(product=org.other_product.pk) == [b.pk]
-    assert ids(received_from=aware(2026, 3, 2, 0).date(), received_to=aware(2026, 3, 2, 0).date()) == [b.pk]
+    assert ids(
+        received_from=aware(2026, 3, 2, 0).date(), received_to=aware(2026, 3, 2, 0).date()
+    ) == [b.pk]
     assert ids(sort="oldest") == [a.pk, b.pk, c.pk]
     assert ids(sort="severity")[0] == b.pk
     org.advance(a, "acknowledge", actor="cs")
@@ -117,7 +127,7 @@ def test_page_costs_the_same_queries_at_any_size(org):
 
 
 def test_department_members_see_only_their_complaints(org, three):
-    a, b, c = three
+    a, _b, _c = three
     org.advance(a, "acknowledge", "confirm_grade", actor="cs")
     assert list(access.visible_complaints(org["ts_member"])) == [a]
     assert list(access.visible_complaints(org["prod_member"])) == []

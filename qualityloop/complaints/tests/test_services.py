@@ -12,7 +12,7 @@ from qualityloop.complaints.models import Complaint, ComplaintEvent, GradingRule
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
-from qualityloop.core.testing import aware, assert_audit_event, database_snapshot
+from qualityloop.core.testing import assert_audit_event, aware, database_snapshot
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -61,7 +61,11 @@ def test_out_of_warranty_is_flagged(org):
     ("inputs", "severity", "rule"),
     [
         ({}, Severity.MINOR, ""),
-        ({"safety_or_regulatory": True}, Severity.CRITICAL, "涉及安全或法规 Safety or regulatory impact"),
+        (
+            {"safety_or_regulatory": True},
+            Severity.CRITICAL,
+            "涉及安全或法规 Safety or regulatory impact",
+        ),
         ({"line_down": True}, Severity.CRITICAL, "客户产线停线 Customer line down"),
         ({"scope": 4}, Severity.CRITICAL, "多个客户受影响 Several customers affected"),
         ({"scope": 3}, Severity.MAJOR, "批量问题 Batch problem"),
@@ -79,8 +83,14 @@ def test_grade_comes_from_the_first_matching_rule(org, inputs, severity, rule):
 
 def test_rules_are_editable(org):
     GradingRule.objects.filter(name__startswith="批量").update(severity=Severity.CRITICAL)
-    GradingRule.objects.create(priority=5, name="包装破损一律一般", severity=Severity.MINOR,
-                               min_scope=3, line_down=False, safety_or_regulatory=False)
+    GradingRule.objects.create(
+        priority=5,
+        name="包装破损一律一般",
+        severity=Severity.MINOR,
+        min_scope=3,
+        line_down=False,
+        safety_or_regulatory=False,
+    )
     c = org.register(scope=3, is_repeat=False)
     assert (c.severity, c.severity_rule.name) == (Severity.MINOR, "包装破损一律一般")
 
@@ -91,8 +101,11 @@ def test_an_earlier_complaint_on_the_same_batch_makes_a_repeat(org):
     other = org.register(product_id=org.other_product.pk, batch_id=org.other_batch.pk)
     assert (first.is_repeat, second.is_repeat, other.is_repeat) == (False, True, False)
     assert second.severity == Severity.MAJOR
-    earlier = list(services.earlier_complaints(product_id=org.product.pk, batch_id=org.batch.pk,
-                                               exclude_id=second.pk))
+    earlier = list(
+        services.earlier_complaints(
+            product_id=org.product.pk, batch_id=org.batch.pk, exclude_id=second.pk
+        )
+    )
     assert earlier == [first]
 
 
@@ -104,13 +117,23 @@ def test_override_needs_a_reason_and_survives_edits(org):
     with pytest.raises(NotAllowed):
         services.override_grade(actor=org["cs"], complaint_id=c.pk, severity=1, reason="x")
     c = services.override_grade(
-        actor=org["qe"], complaint_id=c.pk, severity=Severity.CRITICAL, reason="客户为主机厂，影响召回"
+        actor=org["qe"],
+        complaint_id=c.pk,
+        severity=Severity.CRITICAL,
+        reason="客户为主机厂，影响召回",
     )
     assert (c.severity, c.severity_source, c.severity_basis) == (
-        Severity.CRITICAL, SeveritySource.OVERRIDE, "客户为主机厂，影响召回"
+        Severity.CRITICAL,
+        SeveritySource.OVERRIDE,
+        "客户为主机厂，影响召回",
     )
-    assert_audit_event(c, EventKind.GRADED, before=Severity.MINOR, after=Severity.CRITICAL,
-                       reason="客户为主机厂，影响召回")
+    assert_audit_event(
+        c,
+        EventKind.GRADED,
+        before=Severity.MINOR,
+        after=Severity.CRITICAL,
+        reason="客户为主机厂，影响召回",
+    )
     c = services.update_complaint(actor=org["qe"], complaint_id=c.pk, changes={"scope": 3})
     assert c.severity == Severity.CRITICAL
     c = services.override_grade(actor=org["qe"], complaint_id=c.pk, severity=None)
@@ -138,12 +161,14 @@ def test_edit_records_before_and_after_and_regrades(org):
 def test_stale_edit_is_a_conflict_and_changes_nothing(org):
     c = org.register()
     stale = c.version
-    services.update_complaint(actor=org["cs"], complaint_id=c.pk, changes={"quantity": 5},
-                              expected_version=stale)
+    services.update_complaint(
+        actor=org["cs"], complaint_id=c.pk, changes={"quantity": 5}, expected_version=stale
+    )
     before = database_snapshot()
     with pytest.raises(StaleVersion) as exc, translation.override("en"):
-        services.update_complaint(actor=org["qe"], complaint_id=c.pk, changes={"quantity": 9},
-                                  expected_version=stale)
+        services.update_complaint(
+            actor=org["qe"], complaint_id=c.pk, changes={"quantity": 9}, expected_version=stale
+        )
     assert "Someone else changed this complaint" in str(exc.value.message)
     assert database_snapshot() == before
     c.refresh_from_db()
@@ -245,8 +270,11 @@ def test_extra_task_blocks_closure_until_done(org):
     c = reach(org, Status.KNOWLEDGE)
     services.record_customer_answer(actor=org["cs"], complaint_id=c.pk, text="已处理完毕")
     task = services.add_task(
-        actor=org["qe"], complaint_id=c.pk, department_id=org.departments["prod"].pk,
-        title="生产线现场验证", due_at=timezone.now() + timedelta(days=2),
+        actor=org["qe"],
+        complaint_id=c.pk,
+        department_id=org.departments["prod"].pk,
+        title="生产线现场验证",
+        due_at=timezone.now() + timedelta(days=2),
     )
     from qualityloop.core.errors import TransitionRefused
 
@@ -264,12 +292,17 @@ def test_assignment_stays_within_the_department(org):
     c = org.advance(c, "acknowledge", "confirm_grade", actor="cs")
     task = services.current_stage_task(c)
     with pytest.raises(NotAllowed):
-        services.assign_task(actor=org["prod_head"], task_id=task.pk, assignee_id=org["ts_member"].pk)
+        services.assign_task(
+            actor=org["prod_head"], task_id=task.pk, assignee_id=org["ts_member"].pk
+        )
     with pytest.raises(ValidationFailed):
-        services.assign_task(actor=org["ts_head"], task_id=task.pk, assignee_id=org["prod_member"].pk)
+        services.assign_task(
+            actor=org["ts_head"], task_id=task.pk, assignee_id=org["prod_member"].pk
+        )
     services.assign_task(actor=org["ts_head"], task_id=task.pk, assignee_id=org["ts_member"].pk)
-    assert_audit_event(c, EventKind.TASK_ASSIGNED, after=org["ts_member"].pk,
-                       after_label="ts_member")
+    assert_audit_event(
+        c, EventKind.TASK_ASSIGNED, after=org["ts_member"].pk, after_label="ts_member"
+    )
 
 
 def test_first_contact_close_counts_and_records_the_answer(org):

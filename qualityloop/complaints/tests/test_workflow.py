@@ -38,14 +38,14 @@ def reach(org, status, **register):
 
 
 def permissive(status, **overrides):
-    values = dict(
-        status=status,
-        severity=Severity.MINOR,
-        has_category=True,
-        other_open_tasks=0,
-        customer_answered=True,
-        verified=True,
-    )
+    values = {
+        "status": status,
+        "severity": Severity.MINOR,
+        "has_category": True,
+        "other_open_tasks": 0,
+        "customer_answered": True,
+        "verified": True,
+    }
     values.update(overrides)
     return Facts(**values)
 
@@ -73,7 +73,11 @@ def test_every_state_is_reachable_and_left():
             {"severity": Severity.MAJOR},
             "Only minor (一般) complaints can be closed at first contact.",
         ),
-        ("close", {"other_open_tasks": 2}, "2 task(s) are still open; complete or cancel them first."),
+        (
+            "close",
+            {"other_open_tasks": 2},
+            "2 task(s) are still open; complete or cancel them first.",
+        ),
         ("close", {"customer_answered": False}, "Record the answer to the complainant first."),
         (
             "close",
@@ -136,8 +140,17 @@ ROLE_CASES = {
     "close": {"qe"},
     "reopen": {"cs", "qe"},
 }
-PEOPLE = ["cs", "qe", "ts_member", "ts_head", "prod_member", "prod_head", "rnd_member", "exec",
-          "admin"]
+PEOPLE = [
+    "cs",
+    "qe",
+    "ts_member",
+    "ts_head",
+    "prod_member",
+    "prod_head",
+    "rnd_member",
+    "exec",
+    "admin",
+]
 
 
 @pytest.mark.parametrize("name", sorted(ROLE_CASES))
