@@ -165,11 +165,13 @@ def test_stale_edit_is_a_conflict_and_changes_nothing(org):
         actor=org["cs"], complaint_id=c.pk, changes={"quantity": 5}, expected_version=stale
     )
     before = database_snapshot()
-    with pytest.raises(StaleVersion) as exc, translation.override("en"):
-        services.update_complaint(
-            actor=org["qe"], complaint_id=c.pk, changes={"quantity": 9}, expected_version=stale
-        )
-    assert "Someone else changed this complaint" in str(exc.value.message)
+    with translation.override("en"):
+        with pytest.raises(StaleVersion) as exc:
+            services.update_complaint(
+                actor=org["qe"], complaint_id=c.pk, changes={"quantity": 9}, expected_version=stale
+            )
+        # The message is lazy: it must be read while English is still active.
+        assert "Someone else changed this complaint" in str(exc.value.message)
     assert database_snapshot() == before
     c.refresh_from_db()
     assert c.quantity == 5
@@ -252,7 +254,7 @@ def test_oversized_upload_is_refused(org, settings):
     settings.ATTACHMENT_MAX_BYTES = 1000
     c = org.register()
     upload = SimpleUploadedFile("big.png", PNG + b"\x00" * 2000)
-    with pytest.raises(DomainError, match="limit"):
+    with translation.override("en"), pytest.raises(DomainError, match="limit"):
         services.add_attachment(actor=org["cs"], complaint_id=c.pk, upload=upload)
     assert c.attachments.count() == 0
 
