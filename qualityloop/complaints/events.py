@@ -7,6 +7,7 @@ complaint row already locked, so ``seq`` and the hash chain never fork.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -22,7 +23,8 @@ def _digest(*, complaint_number: str, seq: int, kind: str, actor_id, at, data, r
             "seq": seq,
             "kind": kind,
             "actor": actor_id,
-            "at": at.isoformat(),
+            # The database hands times back in UTC, so the hash must see them in UTC too.
+            "at": at.astimezone(UTC).isoformat(),
             "data": data,
             "reason": reason,
             "prev": prev,

@@ -108,3 +108,14 @@ def test_rewritten_actor_is_detected(history, org):
     )
     _, problems = verify_chain()
     assert [str(p) for p in problems] == [f"{a.number}#1: content does not match its hash"]
+
+
+def test_history_recorded_at_local_times_verifies(org):
+    from qualityloop.core import clock
+    from qualityloop.core.testing import aware
+
+    with clock.at(aware(2026, 2, 3, 9, 15)):
+        complaint = org.register(is_repeat=False)
+    with clock.at(aware(2026, 2, 3, 11, 40)):
+        org.advance(complaint, "acknowledge", actor="cs")
+    assert verify_chain()[1] == []

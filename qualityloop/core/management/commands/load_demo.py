@@ -1,0 +1,43 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qualityloop.complaints.models import Complaint
+from qualityloop.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a demo manufacturer with two years of complaint history, built through the "
+        "services, and print the demo logins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--complaints", type=int, default=300, help="How many complaints (default 300)."
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=demo.DEFAULT_SEED,
+            help="Random seed, for a repeatable demo.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any complaint exists (for starting the demo on every run).",
+        )
+
+    def handle(self, *args, complaints, seed, if_empty, **options):
+        if complaints < 0:
+            raise CommandError("--complaints must be 0 or more.")
+        if if_empty and Complaint.objects.exists():
+            self.stdout.write("Complaints exist already; demo data not loaded.")
+            return
+        started = time.monotonic()
+        result = demo.build(complaints=complaints, seed=seed)
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {result.complaints} demo complaints in {seconds:.1f} s.")
+        )
+        demo.print_logins(result, self.stdout.write)
