@@ -47,13 +47,11 @@ def _subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
 
-def test_worker_sends_the_acknowledgement_once(
-    org, smtp, database_queue, django_capture_on_commit_callbacks
-):
+def test_worker_sends_the_acknowledgement_once(org_tx, smtp, database_queue):
+    """Committed for real: the worker, like a separate process, only sees committed rows."""
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
-        complaint = org.register(complainant_email="wang@example.com")
+    complaint = org_tx.register(complainant_email="wang@example.com")
     assert smtp.messages == []
     assert DBTaskResult.objects.count() == 1
 
