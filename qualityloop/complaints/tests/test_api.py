@@ -766,9 +766,8 @@ needs_postgres = pytest.mark.skipif(
 
 @pytest.mark.postgres_only
 @needs_postgres
-def test_parallel_registrations_get_distinct_numbers(
-    org, as_user, transactional_db, django_db_serialized_rollback
-):
+def test_parallel_registrations_get_distinct_numbers(org_tx):
+    org = org_tx
     raw = token_for(org["cs"])
     body = intake(org)
 
@@ -784,9 +783,8 @@ def test_parallel_registrations_get_distinct_numbers(
 
 @pytest.mark.postgres_only
 @needs_postgres
-def test_same_idempotency_key_at_once_makes_one_complaint(
-    org, as_user, transactional_db, django_db_serialized_rollback
-):
+def test_same_idempotency_key_at_once_makes_one_complaint(org_tx):
+    org = org_tx
     raw = token_for(org["cs"])
     body = intake(org)
 
