@@ -73,7 +73,7 @@ class Page:
     extra: dict = field(default_factory=dict)
 
 
-def filtered(qs: QuerySet[Complaint], f: Filters) -> QuerySet[Complaint]:
+def filtered(qs: QuerySet[Complaint], f: Filters, *, many: bool = False) -> QuerySet[Complaint]:
     if f.state == "open":
         qs = qs.exclude(status__in=FINAL)
     elif f.state == "closed":
@@ -107,7 +107,7 @@ def filtered(qs: QuerySet[Complaint], f: Filters) -> QuerySet[Complaint]:
         end = datetime.combine(f.received_to + timedelta(days=1), time.min, tz)
         qs = qs.filter(received_at__lt=end)
     if f.q.strip():
-        qs = search.matching(qs, f.q)
+        qs = search.matching(qs, f.q, many=many)
     return qs
 
 
@@ -171,20 +171,24 @@ def page(
     ordering = [("-" if d else "") + n for n, d in spec]
     reverse = [("" if d else "-") + n for n, d in spec]
 
-    rows_qs = with_current_task(base)
+    # First the page's ids alone, so that joins and the per-row task subqueries run for the
+    # rows shown, not for every row that matches before the sort.
+    keys = filtered(qs, f, many=True) if count > COUNT_CAP and f.q.strip() else base
     backwards = False
     if before and (values := _decode(before, spec)):
-        rows_qs = rows_qs.filter(_beyond(spec, values, forward=False)).order_by(*reverse)
+        keys = keys.filter(_beyond(spec, values, forward=False)).order_by(*reverse)
         backwards = True
     elif after and (values := _decode(after, spec)):
-        rows_qs = rows_qs.filter(_beyond(spec, values, forward=True)).order_by(*ordering)
+        keys = keys.filter(_beyond(spec, values, forward=True)).order_by(*ordering)
     else:
-        rows_qs = rows_qs.order_by(*ordering)
-    rows = list(rows_qs[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
+        keys = keys.order_by(*ordering)
+    ids = list(keys.values_list("id", flat=True)[: size + 1])
+    more = len(ids) > size
+    ids = ids[:size]
     if backwards:
-        rows.reverse()
+        ids.reverse()
+    found = {row.pk: row for row in with_current_task(Complaint.objects.filter(pk__in=ids))}
+    rows = [found[pk] for pk in ids if pk in found]
 
     def cursor(row):
         return _encode([getattr(row, n) for n, _d in spec])

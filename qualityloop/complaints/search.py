@@ -10,7 +10,7 @@ without reading the table.
 import re
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -49,8 +49,13 @@ def query_tokens(query: str) -> list[str]:
     return list(tokens)[:MAX_QUERY_TOKENS]
 
 
-def matching(queryset: QuerySet, query: str) -> QuerySet:
-    """Narrow a complaint queryset to those whose text contains every token of ``query``."""
+def matching(queryset: QuerySet, query: str, *, many: bool = False) -> QuerySet:
+    """Narrow a complaint queryset to those whose text contains every token of ``query``.
+
+    ``many`` says the caller knows the query matches more rows than a page needs. SQLite
+    would then still fetch and sort every match; hiding ``id`` from its planner (``+id``)
+    makes it walk the list's own index in order and stop once the page is full.
+    """
     tokens = query_tokens(query)
     if not tokens:
         return queryset
@@ -63,4 +68,7 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     else:
         sql = "SELECT rowid FROM complaints_search_fts WHERE complaints_search_fts MATCH %s"
         params = [" AND ".join('"' + t.replace('"', "") + '"' for t in tokens)]
+    if many and connection.vendor == "sqlite":
+        walked = RawSQL('+"complaints_complaint"."id"', (), output_field=BigIntegerField())
+        return queryset.alias(walked_id=walked).filter(walked_id__in=RawSQL(sql, params))  # noqa: S611
     return queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611

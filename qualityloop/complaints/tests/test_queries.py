@@ -132,3 +132,19 @@ def test_department_members_see_only_their_complaints(org, three):
     assert list(access.visible_complaints(org["ts_member"])) == [a]
     assert list(access.visible_complaints(org["prod_member"])) == []
     assert access.visible_complaints(org["exec"]).count() == 3
+
+
+def test_common_words_page_the_same_way_as_rare_ones(org, monkeypatch):
+    """Past the count cap the search walks the list in order; the page must not change."""
+    start = aware(2026, 1, 1, 8)
+    for i in range(8):
+        with clock.at(start + timedelta(hours=i)):
+            org.register(title=f"外壳开裂 {i}", is_repeat=False)
+    qs = access.visible_complaints(org["qe"])
+    rare = queries.page(qs, Filters(q="开裂"), size=3)
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    common = queries.page(qs, Filters(q="开裂"), size=3)
+    assert common.count_capped and not rare.count_capped
+    assert [c.pk for c in common.items] == [c.pk for c in rare.items]
+    after = queries.page(qs, Filters(q="开裂"), after=common.next_cursor, size=3)
+    assert [c.title for c in after.items] == ["外壳开裂 4", "外壳开裂 3", "外壳开裂 2"]
