@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qualityloop.complaints import access, workflow
@@ -183,3 +184,9 @@ def _entry(event) -> Entry:
 def timeline(events) -> list[Entry]:
     """Each event as a heading, label/value lines and before → after changes."""
     return [_entry(event) for event in events]
+
+
+@register.simple_tag
+def colon() -> str:
+    """The separator after a label: full-width in Chinese, where it carries its own space."""
+    return "：" if (get_language() or "").startswith("zh") else ": "

@@ -660,7 +660,7 @@ def test_edit_shows_labels_in_the_timeline(org):
     assert response.status_code == 302
     page = html.unescape(text(client.get(response["Location"], **EN)))
     assert re.search(
-        r"Subject:</span> <del>控制器外壳开裂</del>.*<ins>外壳开裂（批量）</ins>", page
+        r"Subject: </span><del>控制器外壳开裂</del>.*<ins>外壳开裂（批量）</ins>", page
     )
     assert re.search(r"Scope:</span> <del>A single unit</del>.*<ins>A batch</ins>", page)
     assert re.search(r"Severity:</span> <del>Minor \(一般\)</del>.*<ins>Major \(重要\)</ins>", page)
