@@ -664,8 +664,8 @@ def test_edit_shows_labels_in_the_timeline(org):
     )
     assert re.search(r"Scope: </span><del>A single unit</del>.*<ins>A batch</ins>", page)
     assert re.search(r"Severity: </span><del>Minor \(一般\)</del>.*<ins>Major \(重要\)</ins>", page)
-    assert 'Basis:</span> <span class="pre">批量问题 Batch problem</span>' in page
-    assert 'Reason:</span> <span class="pre">客户补充信息</span>' in page
+    assert 'Basis: </span><span class="pre">批量问题 Batch problem</span>' in page
+    assert 'Reason: </span><span class="pre">客户补充信息</span>' in page
     event = assert_audit_event(complaint, "edited")
     assert {c["field"] for c in event.data["changes"]} == {"title", "scope"}
 
