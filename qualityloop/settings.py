@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "qualityloop.core.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "qualityloop.urls"

@@ -748,3 +748,11 @@ def test_download_of_an_invisible_complaint_is_404(org):
     attachment = Attachment.objects.get()
     assert login(org, "prod_member").get(f"/attachments/{attachment.pk}/").status_code == 404
     assert login(org, "qe").get(f"/attachments/{attachment.pk + 1}/").status_code == 404
+
+
+def test_htmx_request_after_the_session_ended_reloads_to_login(client, org):
+    response = client.get("/complaints/", {"q": "开裂"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert (
+        response["HX-Redirect"] == "/login/?next=/complaints/%3Fq%3D%25E5%25BC%2580%25E8%25A3%2582"
+    )
