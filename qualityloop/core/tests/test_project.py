@@ -15,15 +15,14 @@ def test_every_interface_text_has_its_chinese_translation():
     import re
     from pathlib import Path
 
-    po = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    po = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
     untranslated, fuzzy = [], []
     for entry in po.read_text().split("\n\n")[1:]:
         if "#, fuzzy" in entry:
             fuzzy.append(entry)
-        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
-        msgstr = "".join(
-            re.findall(r'^(?:msgstr(?:\[0\])? )?"(.*)"$', entry.split("msgstr")[1], re.M)
-        )
+        head, _, tail = entry.partition("\nmsgstr")
+        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', head, re.M))
+        msgstr = "".join(re.findall(r'^(?:\[0\] |\s)?"(.*)"$', tail, re.M))
         if msgid and not msgstr:
             untranslated.append(msgid)
     assert (untranslated, fuzzy) == ([], [])
