@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from qualityloop.accounts.models import User
 from qualityloop.complaints.models import Complaint
 from qualityloop.core import demo
 
@@ -33,6 +34,14 @@ class Command(BaseCommand):
             raise CommandError("--complaints must be 0 or more.")
         if if_empty and Complaint.objects.exists():
             self.stdout.write("Complaints exist already; demo data not loaded.")
+            demo_users = User.objects.filter(
+                username__in=[p[0] for p in demo.PEOPLE], is_active=True
+            ).order_by("id")
+            if demo_users:
+                self.stdout.write(
+                    f"Demo accounts here (password {demo.DEMO_PASSWORD} unless changed): "
+                    + ", ".join(f"{u.username} ({u.get_role_display()})" for u in demo_users)
+                )
             return
         started = time.monotonic()
         result = demo.build(complaints=complaints, seed=seed)
