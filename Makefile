@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/qualityloop
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-sqlite test-postgres lint format install messages browser postgres clean
+.PHONY: run test test-sqlite test-postgres lint format install messages browser postgres clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,15 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Speed of the list and its search on a large register (BENCH_ROWS complaints), on both databases.
+BENCH_ROWS ?= 200000
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/qualityloop_bench
+bench: install postgres
+	rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py migrate -v 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python bench/list_search.py --rows $(BENCH_ROWS)
+	dropdb --if-exists -h 127.0.0.1 -U postgres qualityloop_bench
+	createdb -h 127.0.0.1 -U postgres qualityloop_bench
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate -v 0
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/list_search.py --rows $(BENCH_ROWS)
