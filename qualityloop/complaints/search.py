@@ -62,7 +62,7 @@ def matching(queryset: QuerySet, query: str, *, many: bool = False) -> QuerySet:
     if connection.vendor == "postgresql":
         sql = (
             "SELECT complaint_id FROM complaints_complaintsearch "
-            "WHERE string_to_array(tokens, ' ') @> %s::text[]"
+            "WHERE token_array @> %s::text[]"
         )
         params = [tokens]
     else:
