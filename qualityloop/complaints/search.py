@@ -60,10 +60,7 @@ def matching(queryset: QuerySet, query: str, *, many: bool = False) -> QuerySet:
     if not tokens:
         return queryset
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT complaint_id FROM complaints_complaintsearch "
-            "WHERE token_array @> %s::text[]"
-        )
+        sql = "SELECT complaint_id FROM complaints_complaintsearch WHERE token_array @> %s::text[]"
         params = [tokens]
     else:
         sql = "SELECT rowid FROM complaints_search_fts WHERE complaints_search_fts MATCH %s"
