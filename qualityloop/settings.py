@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qualityloop.accounts",
     "qualityloop.catalog",
     "qualityloop.complaints",
+    "qualityloop.sla",
 ]
 
 MIDDLEWARE = [
