@@ -16,21 +16,25 @@ from ninja.files import UploadedFile
 
 from qualityloop.core.errors import NotAllowed, ValidationFailed
 
-from . import access, queries, services, workflow
+from . import access, attachments, queries, services, workflow
 from .choices import EventKind, TaskStatus
 from .models import Complaint, ComplaintEvent
 from .schemas import (
     AnswerIn,
+    AssignIn,
     AttachmentOut,
     CommentIn,
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
     ComplaintPatch,
+    CompleteIn,
     ErrorOut,
     EventOut,
     GradeIn,
     ListQuery,
+    TaskIn,
+    TaskOut,
     TransitionIn,
     TransitionOut,
     attachment_out,
@@ -38,6 +42,7 @@ from .schemas import (
     event_out,
     list_item_out,
     service_data,
+    task_out,
 )
 
 router = Router(tags=["complaints"])
@@ -320,3 +325,74 @@ def attach(request, complaint_id: int, file: File[UploadedFile]):
         raise NotAllowed(_("You may not add files to this complaint."))
     attachment = services.add_attachment(actor=user, complaint_id=complaint.pk, upload=file)
     return Status(201, attachment_out(attachment))
+
+
+@router.get(
+    "/{complaint_id}/attachments/{attachment_id}",
+    response={200: None, **READ_ERRORS},
+    summary="Download an attachment",
+)
+def download(request, complaint_id: int, attachment_id: int):
+    complaint = _visible(request.auth, complaint_id)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachments.response(attachment)
+
+
+def _task(complaint: Complaint, task_id: int):
+    task = complaint.tasks.select_related("department", "assignee").filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+@router.post(
+    "/{complaint_id}/tasks",
+    response={201: TaskOut, **WRITE_ERRORS},
+    summary="Ask another department for work on this complaint",
+)
+def add_task(request, complaint_id: int, payload: TaskIn):
+    user = request.auth
+    complaint = _visible(user, complaint_id)
+    if not access.can_add_task(user, complaint):
+        raise NotAllowed(_("You may not add tasks to this complaint."))
+    task = services.add_task(
+        actor=user,
+        complaint_id=complaint.pk,
+        department_id=payload.department,
+        title=payload.title,
+        due_at=payload.due_at,
+        assignee_id=payload.assignee,
+    )
+    return Status(201, task_out(_task(complaint, task.pk)))
+
+
+@router.post(
+    "/{complaint_id}/tasks/{task_id}/assign",
+    response={200: TaskOut, **WRITE_ERRORS},
+    summary="Assign a task to a member of its department",
+)
+def assign(request, complaint_id: int, task_id: int, payload: AssignIn):
+    user = request.auth
+    complaint = _visible(user, complaint_id)
+    task = _task(complaint, task_id)
+    if not access.can_assign(user, task):
+        raise NotAllowed(_("You may not assign this task."))
+    services.assign_task(actor=user, task_id=task.pk, assignee_id=payload.assignee)
+    return task_out(_task(complaint, task.pk))
+
+
+@router.post(
+    "/{complaint_id}/tasks/{task_id}/complete",
+    response={200: TaskOut, **WRITE_ERRORS},
+    summary="Complete an extra task (stage tasks complete with their transition)",
+)
+def complete(request, complaint_id: int, task_id: int, payload: CompleteIn):
+    user = request.auth
+    complaint = _visible(user, complaint_id)
+    task = _task(complaint, task_id)
+    if not access.can_complete_task(user, task):
+        raise NotAllowed(_("You may not complete this task."))
+    services.complete_task(actor=user, task_id=task.pk, outcome=payload.outcome)
+    return task_out(_task(complaint, task.pk))

@@ -209,6 +209,23 @@ class CommentIn(Input):
     body: Text = _str(10000)
 
 
+class TaskIn(Input):
+    """Work asked of another department on this complaint."""
+
+    department: Id
+    title: Text = _str(200)
+    due_at: Moment
+    assignee: Id | None = None
+
+
+class AssignIn(Input):
+    assignee: Id | None = Field(None, description="null leaves the task unassigned")
+
+
+class CompleteIn(Input):
+    outcome: Text = _str(10000)
+
+
 # ---------------------------------------------------------------- outputs
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -528,14 +528,4 @@ def complete_task(request, pk, task_id):
 def download(request, pk):
     attachment = get_object_or_404(Attachment, pk=pk)
     access.get_complaint_for(request.user, attachment.complaint_id)
-    path = attachments.path_of(attachment.storage_name)
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=attachment.content_type not in attachments.INLINE_TYPES,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.response(attachment)

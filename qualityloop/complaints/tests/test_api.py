@@ -677,6 +677,38 @@ MATRIX = [
     ("post", "/answer", lambda org, c: {"text": "已安排更换。"}, ("cs", 200), "ts_member"),
     ("post", "/comments", lambda org, c: {"body": "已到现场"}, ("ts_member", 201), None),
     ("post", "/attachments", "file", ("ts_member", 201), None),
+    (
+        "get",
+        lambda c: f"/attachments/{c.attachments.get().pk}",
+        None,
+        ("ts_member", 200),
+        None,
+    ),
+    (
+        "post",
+        "/tasks",
+        lambda org, c: {
+            "department": org.departments["pur"].pk,
+            "title": "核查供应商来料",
+            "due_at": (timezone.now() + timedelta(days=2)).isoformat(),
+        },
+        ("qe", 201),
+        "cs",
+    ),
+    (
+        "post",
+        lambda c: f"/tasks/{c.tasks.get(is_stage_task=True, status='open').pk}/assign",
+        lambda org, c: {"assignee": org["ts_member"].pk},
+        ("ts_head", 200),
+        "cs",
+    ),
+    (
+        "post",
+        lambda c: f"/tasks/{c.tasks.get(is_stage_task=False).pk}/complete",
+        lambda org, c: {"outcome": "结构复核无问题"},
+        ("rnd_member", 200),
+        "cs",
+    ),
 ]
 
 
@@ -686,7 +718,7 @@ def _call(client, org, complaint, method, suffix, body):
     elif suffix == "by-number":
         path = f"{API}/by-number/{complaint.number}"
     else:
-        path = f"{API}/{complaint.pk}{suffix}"
+        path = f"{API}/{complaint.pk}{suffix(complaint) if callable(suffix) else suffix}"
     if body == "file":
         upload = SimpleUploadedFile("现场照片.txt", "现场记录".encode(), "text/plain")
         return client.post(path, {"file": upload})
@@ -699,10 +731,25 @@ def _call(client, org, complaint, method, suffix, body):
 @pytest.mark.parametrize(
     ("method", "suffix", "body", "allowed", "wrong"),
     MATRIX,
-    ids=[f"{m} {s or '/'}" for m, s, *_ in MATRIX],
+    ids=[f"{m} {s if isinstance(s, str) else ('/…' if s else '/')}" for m, s, *_ in MATRIX],
 )
 def test_permission_matrix(org, as_user, method, suffix, body, allowed, wrong):
     complaint = at_diagnosis(org)
+    # R&D is asked for a check and a file is on record: the task and download endpoints
+    # have something to act on, and production stays uninvolved.
+    services.add_task(
+        actor=org["qe"],
+        complaint_id=complaint.pk,
+        department_id=org.departments["rnd"].pk,
+        title="结构设计复核",
+        due_at=timezone.now() + timedelta(days=3),
+    )
+    services.add_attachment(
+        actor=org["qe"],
+        complaint_id=complaint.pk,
+        upload=SimpleUploadedFile("检验记录.txt", "抽检20台".encode()),
+    )
+    complaint.refresh_from_db()
 
     def unchanged(response, status):
         assert response.status_code == status, response.content[:300]
@@ -796,3 +843,41 @@ def test_same_idempotency_key_at_once_makes_one_complaint(org_tx):
     assert len({r.json()["number"] for r in responses}) == 1
     assert Complaint.objects.count() == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+def test_tasks_and_downloads_through_the_api(org, as_user):
+    complaint = at_diagnosis(org)
+    url = f"{API}/{complaint.pk}"
+    due = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    added = post(
+        as_user("qe"),
+        f"{url}/tasks",
+        {"department": org.departments["prod"].pk, "title": "产线排查", "due_at": due.isoformat()},
+    )
+    assert added.status_code == 201
+    task = added.json()
+    assert (task["title"], task["department"]["id"], task["is_stage_task"]) == (
+        "产线排查",
+        org.departments["prod"].pk,
+        False,
+    )
+    refused = post(as_user("prod_head"), f"{url}/tasks/{task['id']}/assign", {"assignee": 999})
+    assert (refused.status_code, refused.json()["field"]) == (422, "assignee")
+    assigned = post(
+        as_user("prod_head"),
+        f"{url}/tasks/{task['id']}/assign",
+        {"assignee": org["prod_member"].pk},
+    )
+    assert assigned.json()["assignee"] == {"id": org["prod_member"].pk, "label": "prod_member"}
+    done = post(as_user("prod_member"), f"{url}/tasks/{task['id']}/complete", {"outcome": "正常"})
+    assert done.json()["status"] == "done"
+    kinds = [e["kind"] for e in as_user("qe").get(f"{url}/events").json()][-3:]
+    assert kinds == ["task_opened", "task_assigned", "task_completed"]
+
+    upload = SimpleUploadedFile("检验记录.txt", "抽检20台，3台开裂".encode())
+    attached = as_user("qe").post(f"{url}/attachments", {"file": upload}).json()
+    got = as_user("ts_member").get(f"{url}/attachments/{attached['id']}")
+    assert got.status_code == 200
+    assert b"".join(got.streaming_content) == "抽检20台，3台开裂".encode()
+    assert got["X-Content-Type-Options"] == "nosniff"
+    assert as_user("qe").get(f"{url}/attachments/{attached['id'] + 1}").status_code == 404

@@ -34,6 +34,10 @@ ENDPOINTS = {
     ("POST", "/api/v1/complaints/{complaint_id}/answer"),
     ("POST", "/api/v1/complaints/{complaint_id}/comments"),
     ("POST", "/api/v1/complaints/{complaint_id}/attachments"),
+    ("GET", "/api/v1/complaints/{complaint_id}/attachments/{attachment_id}"),
+    ("POST", "/api/v1/complaints/{complaint_id}/tasks"),
+    ("POST", "/api/v1/complaints/{complaint_id}/tasks/{task_id}/assign"),
+    ("POST", "/api/v1/complaints/{complaint_id}/tasks/{task_id}/complete"),
 }
 
 
