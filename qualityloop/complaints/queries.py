@@ -8,7 +8,7 @@ size (related rows by join, the open stage task by one correlated subquery per c
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .choices import Severity, TaskStatus
+from . import access, search
+from .choices import TaskStatus
 from .models import Category, Complaint, StageTask
 from .workflow import FINAL, Status
 
@@ -69,8 +69,6 @@ class Page:
     count: int
     count_capped: bool
     sort: str
-    page_size: int = PAGE_SIZE
-    extra: dict = field(default_factory=dict)
 
 
 def filtered(qs: QuerySet[Complaint], f: Filters, *, many: bool = False) -> QuerySet[Complaint]:
@@ -212,7 +210,6 @@ def page(
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
         sort=sort,
-        page_size=size,
     )
 
 
@@ -222,10 +219,8 @@ def my_tasks(user) -> QuerySet[StageTask]:
     if user.department_id:
         mine |= Q(assignee__isnull=True, department_id=user.department_id)
     return (
-        StageTask.objects.filter(mine, status=TaskStatus.OPEN)
+        access.visible_tasks(user)
+        .filter(mine, status=TaskStatus.OPEN)
         .select_related("complaint", "department", "assignee")
         .order_by("due_at", "id")
     )
-
-
-SEVERITY_CHOICES = Severity.choices

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from qualityloop.complaints import access, queries, search, services
+from qualityloop.complaints.models import StageTask
 from qualityloop.complaints.queries import Filters
 from qualityloop.core import clock
 from qualityloop.core.testing import assert_num_queries_at_most, aware
@@ -149,3 +150,24 @@ def test_common_words_page_the_same_way_as_rare_ones(org, monkeypatch):
     assert [c.pk for c in common.items] == [c.pk for c in rare.items]
     after = queries.page(qs, Filters(q="开裂"), after=common.next_cursor, size=3)
     assert [c.title for c in after.items] == ["外壳开裂 4", "外壳开裂 3", "外壳开裂 2"]
+
+
+def test_visible_tasks_are_the_tasks_of_visible_complaints(org, three):
+    a, b, _c = three
+    org.advance(a, "acknowledge", "confirm_grade", actor="cs")
+    services.add_task(
+        actor=org["qe"],
+        complaint_id=b.pk,
+        department_id=org.departments["rnd"].pk,
+        title="结构复核",
+        due_at=aware(2030, 1, 1, 9),
+    )
+    for user in org.users.values():
+        expected = set(
+            StageTask.objects.filter(complaint__in=access.visible_complaints(user)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert set(access.visible_tasks(user).values_list("pk", flat=True)) == expected, user
+    assert {t.complaint_id for t in queries.my_tasks(org["rnd_member"])} == {b.pk}
+    assert list(queries.my_tasks(org["prod_member"])) == []
