@@ -1,9 +1,11 @@
 """Helpers shared by every app's tests. Complaints are built through the services."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -177,3 +179,23 @@ def database_snapshot() -> dict:
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model._default_manager.count()
     return counts
+
+
+def in_parallel(n: int, work) -> list:
+    """Run ``work(i)`` for i in range(n) in n threads released at once.
+
+    Each thread uses, then closes, its own database connection. Returns each result, or the
+    exception that thread raised, in order; a thread that hangs fails after 60 s.
+    """
+    barrier = threading.Barrier(n, timeout=30)
+
+    def run(i):
+        try:
+            barrier.wait()
+            return work(i)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        futures = [pool.submit(run, i) for i in range(n)]
+        return [f.exception(timeout=60) or f.result() for f in futures]

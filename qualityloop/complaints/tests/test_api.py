@@ -3,7 +3,6 @@
 import io
 import itertools
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints import events, services
 from qualityloop.complaints.models import Category, Complaint, IdempotencyRecord
 from qualityloop.core import clock
-from qualityloop.core.testing import aware, database_snapshot
+from qualityloop.core.testing import aware, database_snapshot, in_parallel
 
 API = "/api/v1/complaints"
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
@@ -781,31 +780,6 @@ def test_every_endpoint_is_in_the_matrix():
 # ---------------------------------------------------------------- concurrency (PostgreSQL)
 
 
-def _in_threads(n, work):
-    """Run ``work(i)`` in n threads started together; each closes its own connection."""
-    barrier = threading.Barrier(n, timeout=30)
-    results: list = [None] * n
-    errors: list = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # handed to the test thread below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    assert errors == []
-    return results
-
-
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs real row locks and parallel connections"
 )
@@ -821,7 +795,8 @@ def test_parallel_registrations_get_distinct_numbers(org_tx):
     def register(i):
         return post(bearer(raw), API, {**body, "title": f"并发 {i}"})
 
-    responses = _in_threads(8, register)
+    responses = in_parallel(8, register)
+    assert [r for r in responses if isinstance(r, BaseException)] == []
     assert [r.status_code for r in responses] == [201] * 8
     numbers = {r.json()["number"] for r in responses}
     assert len(numbers) == 8
@@ -838,7 +813,8 @@ def test_same_idempotency_key_at_once_makes_one_complaint(org_tx):
     def register(i):
         return post(bearer(raw), API, body, **{"Idempotency-Key": "order-88"})
 
-    responses = _in_threads(4, register)
+    responses = in_parallel(4, register)
+    assert [r for r in responses if isinstance(r, BaseException)] == []
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
     assert len({r.json()["number"] for r in responses}) == 1
     assert Complaint.objects.count() == 1

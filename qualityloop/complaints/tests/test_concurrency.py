@@ -1,15 +1,13 @@
 """Many processes at once, on PostgreSQL (SQLite ignores row locks; it serialises writers)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from qualityloop.complaints import services
 from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core.errors import StaleVersion
+from qualityloop.core.testing import in_parallel
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -18,24 +16,8 @@ pytestmark = [
 WORKERS = 8
 
 
-def _in_parallel(fn, n=WORKERS):
-    """Run fn(i) in n threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(n, timeout=30)
-
-    def run(i):
-        try:
-            barrier.wait()
-            return fn(i)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        futures = [pool.submit(run, i) for i in range(n)]
-        return [f.exception(timeout=60) or f.result() for f in futures]
-
-
 def test_parallel_registrations_get_distinct_numbers(org_tx):
-    results = _in_parallel(lambda i: org_tx.register(title=f"并发登记 {i}").number)
+    results = in_parallel(WORKERS, lambda i: org_tx.register(title=f"并发登记 {i}").number)
     assert all(isinstance(r, str) for r in results), results
     assert len(set(results)) == WORKERS
     assert sorted(int(n[-6:]) for n in results) == list(range(1, WORKERS + 1))
@@ -54,7 +36,7 @@ def test_parallel_edits_of_one_version_give_one_winner_and_conflicts(org_tx):
             expected_version=version,
         ).quantity
 
-    results = _in_parallel(edit)
+    results = in_parallel(WORKERS, edit)
     winners = [r for r in results if isinstance(r, int)]
     conflicts = [r for r in results if isinstance(r, StaleVersion)]
     assert (len(winners), len(conflicts)) == (1, WORKERS - 1), results
@@ -66,10 +48,11 @@ def test_parallel_edits_of_one_version_give_one_winner_and_conflicts(org_tx):
 
 def test_parallel_comments_keep_one_unbroken_chain(org_tx):
     complaint = org_tx.register()
-    results = _in_parallel(
+    results = in_parallel(
+        WORKERS,
         lambda i: (
             services.add_comment(actor=org_tx["qe"], complaint_id=complaint.pk, body=f"意见 {i}").pk
-        )
+        ),
     )
     assert results == [complaint.pk] * WORKERS
     seqs = list(ComplaintEvent.objects.filter(complaint=complaint).values_list("seq", flat=True))
