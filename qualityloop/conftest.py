@@ -12,7 +12,7 @@ def _fast_password_hashing(request, settings):
 
 def _isolate(settings, tmp_path):
     settings.ATTACHMENT_ROOT = tmp_path / "attachments"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

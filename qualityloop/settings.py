@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "qualityloop.catalog",
     "qualityloop.complaints",
     "qualityloop.sla",
+    "qualityloop.notify",
+    "qualityloop.correspondence",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,17 @@ class Site(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    lead_executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead executive"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Major and critical complaints on this plant's products are escalated to them."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -106,6 +106,13 @@ class Complaint(models.Model):
     complainant_org = models.CharField(_("organisation"), max_length=200, blank=True)
     complainant_phone = models.CharField(_("phone"), max_length=40, blank=True)
     complainant_email = models.EmailField(_("e-mail"), blank=True)
+    complainant_language = models.CharField(
+        _("complainant's language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("Messages to the complainant are written in this language."),
+    )
     complainant_type = models.CharField(
         _("complainant type"),
         max_length=20,
@@ -207,6 +214,10 @@ class Complaint(models.Model):
         _("acknowledgement sent at"), null=True, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    waiting_since = models.DateTimeField(
+        _("waiting for the complainant since"), null=True, blank=True
+    )
+    legal_dispute = models.BooleanField(_("legal dispute"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     # Bookkeeping: optimistic locking and the head of the event chain.

@@ -56,6 +56,7 @@ INPUT_FIELDS = (
     "complainant_org",
     "complainant_phone",
     "complainant_email",
+    "complainant_language",
     "complainant_type",
     "customer_id",
     "product_id",

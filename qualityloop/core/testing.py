@@ -199,3 +199,25 @@ def in_parallel(n: int, work) -> list:
     with ThreadPoolExecutor(max_workers=n) as pool:
         futures = [pool.submit(run, i) for i in range(n)]
         return [f.exception(timeout=60) or f.result() for f in futures]
+
+
+def run_worker(max_tasks: int = 200) -> int:
+    """Run the real database worker in this process until no task is due; returns how many
+    ran. Works inside a test's transaction: the worker's connection recycling is skipped."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
+    return worker._run_tasks
