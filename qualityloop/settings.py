@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "qualityloop.catalog",
     "qualityloop.complaints",
     "qualityloop.sla",
-    "qualityloop.notify",
+    "qualityloop.notifications",
     "qualityloop.correspondence",
 ]
 

@@ -9,7 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("qualityloop.accounts.urls")),
     path("", include("qualityloop.complaints.urls")),
-    path("notifications/", include("qualityloop.notify.urls")),
+    path("notifications/", include("qualityloop.notifications.urls")),
     path("", include("qualityloop.correspondence.urls")),
     path("", include("qualityloop.sla.urls")),
 ]

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class NotifyConfig(AppConfig):
-    name = "qualityloop.notify"
-    label = "notify"
+class NotificationsConfig(AppConfig):
+    name = "qualityloop.notifications"
+    label = "notifications"
     verbose_name = _("Notifications")
