@@ -128,3 +128,32 @@ def may_take(user, transition: workflow.Transition, complaint: Complaint, stage_
     if workflow.STAGE_OWNER_ROLE in transition.roles and user.role in DEPARTMENT_SCOPED:
         return stage_task is not None and stage_task.department_id == user.department_id
     return False
+
+
+REMIND = frozenset(
+    {
+        Role.CUSTOMER_SERVICE,
+        Role.QUALITY_ENGINEER,
+        Role.DEPARTMENT_HEAD,
+        Role.EXECUTIVE,
+        Role.ADMINISTRATOR,
+    }
+)
+ESCALATE = frozenset({Role.CUSTOMER_SERVICE, Role.QUALITY_ENGINEER, Role.EXECUTIVE})
+
+
+def can_wait(user, complaint: Complaint) -> bool:
+    """Put a complaint on hold for the complainant, or take it off hold."""
+    return can_answer(user, complaint)
+
+
+def can_remind(user, task: StageTask) -> bool:
+    return _active(user) and user.role in REMIND and task.status == "open"
+
+
+def can_escalate(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in ESCALATE and complaint.is_open
+
+
+def can_plan_rectification(user, complaint: Complaint) -> bool:
+    return _active(user) and user.role in ADD_TASK and complaint.is_open

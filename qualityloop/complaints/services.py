@@ -27,6 +27,10 @@ from qualityloop.core.errors import (
     ValidationFailed,
 )
 
+from qualityloop.sla import clocks as sla_clocks
+from qualityloop.sla import escalation
+from qualityloop.sla.models import MajorCase
+
 from . import access, attachments, events, search, workflow
 from .choices import (
     CLAIM_OR_RETURN,
@@ -338,6 +342,19 @@ def _grade_event(complaint: Complaint, actor, before: int, reason: str = "") -> 
     )
 
 
+def _replan(complaint: Complaint, actor) -> None:
+    """Targets follow the grade and category; a complaint that became urgent alerts now."""
+    if complaint.status in workflow.FINAL:
+        return
+    sla_clocks.replan(complaint, at=clock.now())
+    current = current_stage_task(complaint)
+    stage_clock = complaint.clocks.filter(kind=complaint.status, stopped_at__isnull=True).first()
+    if current is not None and stage_clock is not None and current.due_at != stage_clock.due_at:
+        current.due_at = stage_clock.due_at
+        current.save(update_fields=["due_at"])
+    escalation.on_urgent(complaint, actor=actor)
+
+
 def _index(complaint: Complaint) -> None:
     parts = [getattr(complaint, f) for f in SEARCHED]
     for related in ("customer", "product", "batch"):
@@ -373,6 +390,7 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
     department = _department_for(stage, complaint)
     if assignee is not None and assignee.department_id != department.pk:
         assignee = None
+    stage_clock = sla_clocks.on_stage_entered(complaint, stage, at=now)
     task = StageTask.objects.create(
         complaint=complaint,
         stage=stage,
@@ -380,7 +398,11 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
         department=department,
         assignee=assignee,
         opened_at=now,
-        due_at=now + workflow.stage_due(stage, complaint.severity),
+        due_at=(
+            stage_clock.due_at
+            if stage_clock
+            else now + workflow.stage_due(stage, complaint.severity)
+        ),
     )
     events.record(
         complaint,
@@ -420,6 +442,9 @@ def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
         other_open_tasks=other_open.count(),
         customer_answered=complaint.customer_answered_at is not None,
         verified=complaint.verified_at is not None,
+        major_case_unplanned=MajorCase.objects.filter(
+            complaint=complaint, plan_submitted_at__isnull=True
+        ).exists(),
     )
 
 
@@ -478,8 +503,11 @@ def register_complaint(*, actor: User, data: dict[str, Any], files: Iterable = (
             )
             for s in stored:
                 _attach(complaint, actor, s)
+            sla_clocks.on_registered(complaint)
             assignee = actor if actor.department_id else None
             _open_stage_task(complaint, Status.INTAKE, actor, assignee=assignee)
+            escalation.on_urgent(complaint, actor=actor)
+            escalation.schedule_major_case_check(complaint)
             _index(complaint)
             if complaint.complainant_email:
                 from .tasks import send_acknowledgement
@@ -586,6 +614,8 @@ def update_complaint(
         )
         if regraded:
             _grade_event(complaint, actor, before_severity)
+        if regraded or {"category_id", "customer_id", "channel"} & set(changed):
+            _replan(complaint, actor)
         _index(complaint)
     return complaint
 
@@ -614,6 +644,8 @@ def override_grade(
             complaint.severity_basis = reason.strip()[:300]
         _bump(complaint, "severity", "severity_source", "severity_rule", "severity_basis")
         _grade_event(complaint, actor, before, reason=(reason or "").strip())
+        if complaint.severity != before:
+            _replan(complaint, actor)
     return complaint
 
 
@@ -689,6 +721,8 @@ def transition_complaint(
             ]
         if transition.target in workflow.FINAL:
             complaint.closed_at = now
+            complaint.waiting_since = None
+            fields.append("waiting_since")
         fields.append("closed_at")
         complaint.status = transition.target
         _bump(complaint, *fields)
@@ -706,7 +740,13 @@ def transition_complaint(
             },
             reason=inputs["reason"],
         )
+        sla_clocks.on_stage_left(complaint, source, at=now)
+        if name in ("close_at_first_contact", "reject"):
+            sla_clocks.on_answered(complaint, at=now)
+        if name == "reopen":
+            sla_clocks.on_reopened(complaint, at=now)
         if transition.target in workflow.FINAL:
+            sla_clocks.on_final(complaint, at=now)
             for task in complaint.tasks.filter(status=TaskStatus.OPEN):
                 task.status = TaskStatus.CANCELLED
                 task.completed_at = now
@@ -740,6 +780,7 @@ def record_customer_answer(
         complaint.customer_answer = text
         complaint.customer_answered_at = clock.now()
         _bump(complaint, "customer_answer", "customer_answered_at")
+        sla_clocks.on_answered(complaint, at=complaint.customer_answered_at)
         events.record(complaint, EventKind.CUSTOMER_ANSWER, actor=actor, data={"text": text})
     return complaint
 
@@ -929,6 +970,7 @@ def mark_acknowledgement_sent(*, complaint_id) -> bool:
             return False
         complaint.acknowledgement_sent_at = clock.now()
         _bump(complaint, "acknowledgement_sent_at")
+        sla_clocks.on_acknowledged(complaint, at=complaint.acknowledgement_sent_at)
         events.record(
             complaint,
             EventKind.ACKNOWLEDGEMENT_SENT,

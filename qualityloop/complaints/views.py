@@ -229,7 +229,16 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
         "add_task_form": AddTaskForm() if can["add_task"] else None,
+        "can_remind": {t.pk for t in tasks if access.can_remind(user, t)},
     }
+    from qualityloop.sla import views as sla_views  # it builds on this module's helpers
+
+    sla_forms = {
+        k: overrides.pop(k)
+        for k in ("wait_form", "resume_form", "escalate_form", "rectify_form", "reminder_form")
+        if k in overrides
+    }
+    context.update(sla_views.panel_context(user, complaint, **sla_forms))
     context.update(overrides)
     return context
 

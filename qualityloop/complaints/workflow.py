@@ -99,6 +99,7 @@ class Facts:
     other_open_tasks: int
     customer_answered: bool
     verified: bool
+    major_case_unplanned: bool = False
 
 
 Guard = Callable[[Facts], str | None]
@@ -129,6 +130,12 @@ def _answered(f: Facts) -> str | None:
 def _verified_if_serious(f: Facts) -> str | None:
     if f.severity in (Severity.CRITICAL, Severity.MAJOR) and not f.verified:
         return _("Critical and major complaints must pass verification before closing.")
+    return None
+
+
+def _rectification_reported(f: Facts) -> str | None:
+    if f.major_case_unplanned:
+        return _("This is a major quality case: report its rectification plan to management first.")
     return None
 
 
@@ -251,7 +258,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.CLOSED,
         QUALITY,
         requires=("outcome",),
-        guards=(_no_other_open_tasks, _answered, _verified_if_serious),
+        guards=(_no_other_open_tasks, _answered, _verified_if_serious, _rectification_reported),
     ),
     Transition(
         "reopen",

@@ -51,6 +51,10 @@ def _ensure_defaults():
     if not Category.objects.exists():
         seed = import_module("qualityloop.complaints.migrations.0003_default_categories_and_rules")
         seed.forward(apps, None)
+    from qualityloop.sla import defaults
+    from qualityloop.sla.models import EscalationStep, SlaPolicy, SlaTarget
+
+    defaults.install(SlaPolicy, SlaTarget, EscalationStep)
 
 
 class Org:

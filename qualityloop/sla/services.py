@@ -2,7 +2,10 @@
 
 from datetime import time
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import china
 from .models import BusinessCalendar, CalendarDay, WorkingWindow
@@ -68,3 +71,293 @@ def working_time(calendar: BusinessCalendar) -> WorkingTime:
         windows.setdefault(window.weekday, []).append((window.start, window.end))
     exceptions = {day: kind == "workday" for day, kind in calendar.days.values_list("date", "kind")}
     return WorkingTime(time_zone=calendar.time_zone, windows=windows, exceptions=exceptions)
+
+
+def promised_reply_by(complaint):
+    """When the complainant will hear from us: the first-response clock's due time, or
+    24 hours from receipt when no policy sets that clock."""
+    from datetime import timedelta
+
+    from .clocks import reply_by
+
+    return reply_by(complaint) or complaint.received_at + timedelta(hours=24)
+
+
+# ---------------------------------------------------------------- services on a complaint's time
+# Imported lazily: the complaint services call into this app's clocks.
+
+
+def wait_for_complainant(*, actor, complaint_id, reason: str, expected_version=None):
+    """Waiting for the complainant (samples, information): every running clock pauses."""
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.services import _bump, _check_version, _lock
+    from qualityloop.core import clock as wallclock
+    from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+
+    from . import clocks
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if not access.can_wait(actor, complaint):
+            raise NotAllowed(_("You may not put this complaint on hold."))
+        _check_version(complaint, expected_version)
+        if complaint.waiting_since:
+            raise DomainError(_("This complaint is already waiting for the complainant."))
+        if not reason:
+            raise ValidationFailed({"reason": [_("Say what you are waiting for.")]})
+        now = wallclock.now()
+        paused = clocks.pause(complaint, at=now)
+        complaint.waiting_since = now
+        _bump(complaint, "waiting_since")
+        events.record(
+            complaint, EventKind.WAITING, actor=actor, data={"paused": paused}, reason=reason[:2000]
+        )
+    return complaint
+
+
+def resume_from_waiting(*, actor, complaint_id, note: str = "", expected_version=None):
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.services import _bump, _check_version, _lock
+    from qualityloop.core import clock as wallclock
+    from qualityloop.core.errors import DomainError, NotAllowed
+
+    from . import clocks
+
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if not access.can_wait(actor, complaint):
+            raise NotAllowed(_("You may not take this complaint off hold."))
+        _check_version(complaint, expected_version)
+        if not complaint.waiting_since:
+            raise DomainError(_("This complaint is not waiting for the complainant."))
+        now = wallclock.now()
+        waited = now - complaint.waiting_since
+        resumed = clocks.resume(complaint, at=now)
+        complaint.waiting_since = None
+        _bump(complaint, "waiting_since")
+        events.record(
+            complaint,
+            EventKind.RESUMED,
+            actor=actor,
+            data={"resumed": resumed, "waited_minutes": int(waited.total_seconds() // 60)},
+            reason=(note or "").strip()[:2000],
+        )
+    return complaint
+
+
+def send_reminder(*, actor, task_id, message: str):
+    """催办: a nudge to whoever holds a task, with a message, on the record."""
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.models import StageTask
+    from qualityloop.complaints.services import _bump, _lock
+    from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+    from qualityloop.notifications.choices import NotifyEvent
+    from qualityloop.notifications.services import notify
+
+    from .choices import Recipient
+    from .escalation import _about, recipients
+
+    message = (message or "").strip()
+    with transaction.atomic():
+        task = StageTask.objects.filter(pk=task_id).first()
+        if task is None:
+            raise DomainError(_("No such task."), field="task", code="not_found")
+        complaint = _lock(task.complaint_id)
+        task = StageTask.objects.select_related("assignee", "department").get(pk=task_id)
+        if not access.visible_complaints(actor).filter(pk=complaint.pk).exists():
+            raise NotAllowed(_("You may not send reminders on this complaint."))
+        if not access.can_remind(actor, task):
+            raise NotAllowed(_("You may not send reminders on this task."))
+        if not message:
+            raise ValidationFailed({"message": [_("Write what you are asking for.")]})
+        if len(message) > 2000:
+            raise ValidationFailed({"message": [_("At most 2000 characters.")]})
+        people = [u for u in recipients(Recipient.OWNER, complaint, task) if u.pk != actor.pk]
+        events.record(
+            complaint,
+            EventKind.REMINDER,
+            actor=actor,
+            data={
+                "task": task.pk,
+                "title": task.title,
+                "message": message,
+                "to": [str(u) for u in people],
+            },
+        )
+        notify(
+            event=NotifyEvent.REMINDER,
+            recipients=people,
+            complaint=complaint,
+            data=_about(complaint, message=message, sender=str(actor), task_title=task.title),
+        )
+        _bump(complaint)
+    return task
+
+
+def escalate_to_management(*, actor, complaint_id, reason: str, note: str = ""):
+    """An unsatisfied complainant or a legal dispute goes to management."""
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.services import _bump, _lock
+    from qualityloop.core.errors import NotAllowed, ValidationFailed
+    from qualityloop.notifications.choices import NotifyEvent
+    from qualityloop.notifications.services import notify
+
+    from .choices import ManagementReason
+    from .escalation import _about, executives
+
+    note = (note or "").strip()
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if not access.can_escalate(actor, complaint):
+            raise NotAllowed(_("You may not escalate this complaint."))
+        if reason not in ManagementReason.values:
+            raise ValidationFailed({"reason": [_("Choose a reason.")]})
+        if not note:
+            raise ValidationFailed({"note": [_("Say what management needs to know.")]})
+        people = executives(complaint)
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(ManagementReason(reason).label)
+        events.record(
+            complaint,
+            EventKind.ESCALATED,
+            actor=actor,
+            data={
+                "trigger": "management",
+                "reason": reason,
+                "reason_label": label,
+                "to": [str(u) for u in people],
+            },
+            reason=note[:2000],
+        )
+        fields = []
+        if reason == ManagementReason.LEGAL and not complaint.legal_dispute:
+            complaint.legal_dispute = True
+            fields.append("legal_dispute")
+        _bump(complaint, *fields)
+        notify(
+            event=NotifyEvent.MANAGEMENT,
+            recipients=people,
+            complaint=complaint,
+            data=_about(complaint, reason=reason, reason_label=label, note=note),
+        )
+    return complaint
+
+
+def add_rectification_item(*, actor, complaint_id, measure: str, owner_id, due_date):
+    """One line of the rectification plan (质量问题整改措施表) of a major quality case."""
+    from qualityloop.accounts.models import User
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.services import _bump, _lock
+    from qualityloop.core import clock as wallclock
+    from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+
+    from .models import MajorCase, RectificationItem
+
+    measure = (measure or "").strip()
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if not access.can_plan_rectification(actor, complaint):
+            raise NotAllowed(_("You may not plan the rectification of this complaint."))
+        case = MajorCase.objects.filter(complaint=complaint).first()
+        if case is None:
+            raise DomainError(_("This complaint is not a major quality case."))
+        if case.plan_submitted_at:
+            raise DomainError(_("The plan has been reported to management; it is fixed."))
+        errors = {}
+        if not measure:
+            errors["measure"] = [_("This field is required.")]
+        elif len(measure) > 2000:
+            errors["measure"] = [_("At most 2000 characters.")]
+        owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id else None
+        if owner is None:
+            errors["owner"] = [_("Choose an active user.")]
+        if due_date is None:
+            errors["due_date"] = [_("This field is required.")]
+        elif due_date < wallclock.now().date():
+            errors["due_date"] = [_("The date must not be in the past.")]
+        if errors:
+            raise ValidationFailed(errors)
+        item = RectificationItem.objects.create(
+            case=case, measure=measure, owner=owner, due_date=due_date
+        )
+        events.record(
+            complaint,
+            EventKind.MAJOR_CASE,
+            actor=actor,
+            data={
+                "item": item.pk,
+                "measure": measure,
+                "owner": str(owner),
+                "due_date": due_date.isoformat(),
+            },
+        )
+        _bump(complaint)
+    return item
+
+
+def submit_rectification_plan(*, actor, complaint_id):
+    """Report the plan to management; the plan task is done and the complaint may close."""
+    from qualityloop.complaints import access, events
+    from qualityloop.complaints.choices import EventKind, TaskStatus
+    from qualityloop.complaints.services import _bump, _lock
+    from qualityloop.core import clock as wallclock
+    from qualityloop.core.errors import DomainError, NotAllowed
+    from qualityloop.notifications.choices import NotifyEvent
+    from qualityloop.notifications.services import notify
+
+    from .escalation import PLAN_TASK_TITLE, _about, executives
+    from .models import MajorCase
+
+    with transaction.atomic():
+        complaint = _lock(complaint_id)
+        if not access.can_plan_rectification(actor, complaint):
+            raise NotAllowed(_("You may not plan the rectification of this complaint."))
+        case = MajorCase.objects.filter(complaint=complaint).first()
+        if case is None:
+            raise DomainError(_("This complaint is not a major quality case."))
+        if case.plan_submitted_at:
+            raise DomainError(_("The plan has already been reported to management."))
+        items = list(case.items.select_related("owner"))
+        if not items:
+            raise DomainError(_("Add at least one measure to the plan first."), field="measure")
+        now = wallclock.now()
+        case.plan_submitted_at, case.plan_submitted_by = now, actor
+        case.save(update_fields=["plan_submitted_at", "plan_submitted_by"])
+        events.record(
+            complaint,
+            EventKind.MAJOR_CASE,
+            actor=actor,
+            data={"plan_submitted": True, "items": len(items)},
+        )
+        for task in complaint.tasks.filter(status=TaskStatus.OPEN, title=PLAN_TASK_TITLE):
+            task.status, task.completed_at, task.completed_by = TaskStatus.DONE, now, actor
+            task.outcome = _("Plan of %(n)d measure(s) reported to management.") % {"n": len(items)}
+            task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+            events.record(
+                complaint,
+                EventKind.TASK_COMPLETED,
+                actor=actor,
+                data={"task": task.pk, "title": task.title, "outcome": task.outcome},
+            )
+        notify(
+            event=NotifyEvent.MAJOR_CASE,
+            recipients=executives(complaint),
+            complaint=complaint,
+            data=_about(
+                complaint,
+                opened_at=case.opened_at.isoformat(),
+                days_open=(now - complaint.received_at).days,
+                plan=[
+                    {"measure": i.measure, "owner": str(i.owner), "due": i.due_date.isoformat()}
+                    for i in items
+                ],
+            ),
+        )
+        _bump(complaint)
+    return case

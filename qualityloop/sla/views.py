@@ -1,0 +1,200 @@
+"""Deadline actions on the complaint page: hold for the complainant, 催办, escalation to
+management and the rectification plan of a major quality case. Each answers with the
+complaint page's main region, like the complaint's own actions."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qualityloop.complaints import access
+from qualityloop.complaints.models import StageTask
+from qualityloop.complaints.views import _call_service, _complaint, _done, _render_detail
+from qualityloop.core import clock as wallclock
+
+from . import services
+from .clocks import FROM_RECEIPT, Arithmetic
+from .escalation import duration_text
+from .forms import EscalateForm, RectificationItemForm, ReminderForm, ResumeForm, WaitForm
+from .models import MajorCase
+
+
+def clock_rows(complaint) -> list[dict]:
+    """Every clock of the complaint with what a reader wants: due, left, met or late by."""
+    now = wallclock.now()
+    math = Arithmetic()
+    rows = []
+    clocks = complaint.clocks.select_related("calendar").order_by("started_at", "id")
+    order = {kind: n for n, kind in enumerate(FROM_RECEIPT)}
+    for c in sorted(clocks, key=lambda c: (c.kind not in order, order.get(c.kind, 0), c.pk)):
+        left = None
+        if c.stopped_at is None and c.paused_at is None:
+            left = math.between(c.calendar, c.basis, now, c.due_at)
+            if left <= timedelta(0) and now > c.due_at:
+                left = -(now - c.due_at)
+        elif c.paused_at is not None:
+            left = c.remaining
+        rows.append(
+            {
+                "clock": c,
+                "state": c.state,
+                "left": left,
+                "left_text": duration_text(left) if left is not None else "",
+                "overdue": left is not None and left < timedelta(0),
+                "late_text": duration_text(c.late_by),
+                "target_text": duration_text(c.duration),
+            }
+        )
+    return rows
+
+
+def panel_context(user, complaint, **forms) -> dict:
+    """What the complaint page shows of deadlines; forms may be passed back with errors."""
+    case = MajorCase.objects.filter(complaint=complaint).prefetch_related("items__owner").first()
+    can_wait = access.can_wait(user, complaint)
+    can_plan = case is not None and access.can_plan_rectification(user, complaint)
+    version = {"version": complaint.version}
+    return {
+        "clock_rows": clock_rows(complaint),
+        "major_case": case,
+        "wait_form": forms.get("wait_form") or WaitForm(initial=version)
+        if can_wait and not complaint.waiting_since
+        else None,
+        "resume_form": forms.get("resume_form") or ResumeForm(initial=version)
+        if can_wait and complaint.waiting_since
+        else None,
+        "escalate_form": forms.get("escalate_form") or EscalateForm()
+        if access.can_escalate(user, complaint)
+        else None,
+        "rectify_form": forms.get("rectify_form") or RectificationItemForm()
+        if can_plan and not case.plan_submitted_at
+        else None,
+        "reminder_form": forms.get("reminder_form") or ReminderForm(),
+    }
+
+
+def _failed(request, complaint, status, **forms):
+    return _render_detail(request, complaint, status=status, **forms)
+
+
+@login_required
+@require_POST
+def wait(request, pk):
+    complaint = _complaint(request.user, pk)
+    form = WaitForm(request.POST)
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(
+            form,
+            lambda: services.wait_for_complainant(
+                actor=request.user,
+                complaint_id=pk,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if ok:
+            return _done(request, pk, _("On hold: the deadlines are paused."))
+    return _failed(request, complaint, status, wait_form=form)
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    complaint = _complaint(request.user, pk)
+    form = ResumeForm(request.POST)
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(
+            form,
+            lambda: services.resume_from_waiting(
+                actor=request.user,
+                complaint_id=pk,
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            ),
+        )
+        if ok:
+            return _done(request, pk, _("Resumed: the deadlines run again."))
+    return _failed(request, complaint, status, resume_form=form)
+
+
+@login_required
+@require_POST
+def remind(request, pk, task_id):
+    complaint = _complaint(request.user, pk)
+    task = get_object_or_404(StageTask, pk=task_id, complaint=complaint)
+    if not access.can_remind(request.user, task):
+        raise PermissionDenied
+    form = ReminderForm(request.POST)
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(
+            form,
+            lambda: services.send_reminder(
+                actor=request.user, task_id=task.pk, message=form.cleaned_data["message"]
+            ),
+        )
+        if ok:
+            return _done(request, pk, _("Reminder sent."))
+    return _failed(request, complaint, status, reminder_form=form, reminder_task=task.pk)
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    complaint = _complaint(request.user, pk)
+    form = EscalateForm(request.POST)
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(
+            form,
+            lambda: services.escalate_to_management(
+                actor=request.user,
+                complaint_id=pk,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if ok:
+            return _done(request, pk, _("Escalated to management."))
+    return _failed(request, complaint, status, escalate_form=form)
+
+
+@login_required
+@require_POST
+def add_item(request, pk):
+    complaint = _complaint(request.user, pk)
+    form = RectificationItemForm(request.POST)
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(
+            form,
+            lambda: services.add_rectification_item(
+                actor=request.user,
+                complaint_id=pk,
+                measure=form.cleaned_data["measure"],
+                owner_id=form.cleaned_data["owner"].pk,
+                due_date=form.cleaned_data["due_date"],
+            ),
+        )
+        if ok:
+            return _done(request, pk, _("Measure added to the rectification plan."))
+    return _failed(request, complaint, status, rectify_form=form)
+
+
+@login_required
+@require_POST
+def submit_plan(request, pk):
+    complaint = _complaint(request.user, pk)
+    form = RectificationItemForm()
+    ok, status = _call_service(
+        form,
+        lambda: services.submit_rectification_plan(actor=request.user, complaint_id=pk),
+    )
+    if ok:
+        return _done(request, pk, _("Rectification plan reported to management."))
+    return _failed(request, complaint, status, rectify_form=form)
