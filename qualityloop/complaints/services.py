@@ -26,7 +26,6 @@ from qualityloop.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
-
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 from qualityloop.sla.models import MajorCase

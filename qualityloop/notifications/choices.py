@@ -22,3 +22,39 @@ class NotifyEvent(models.TextChoices):
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("E-mail")
+
+
+# Events whose e-mail a user gets unless they turn it off; the others only in the app.
+EMAIL_OFF_BY_DEFAULT = frozenset({NotifyEvent.SLA_WARNING, NotifyEvent.TASK_ASSIGNED})
+
+
+def default_enabled(event: str, channel: str) -> bool:
+    """What a user gets when they have not chosen: everything in the app, most by e-mail."""
+    return channel == Channel.IN_APP or event not in EMAIL_OFF_BY_DEFAULT
+
+
+class WebhookKind(models.TextChoices):
+    GENERIC = "generic", _("Generic JSON (signed)")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk robot")
+    FEISHU = "feishu", _("Feishu custom bot")
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Failed, will retry")
+    DEAD = "dead", _("Failed for good")
+
+
+DELIVERY_STATUS_COLOURS = {
+    DeliveryStatus.PENDING: "grey",
+    DeliveryStatus.SENT: "green",
+    DeliveryStatus.RETRYING: "orange",
+    DeliveryStatus.DEAD: "red",
+}

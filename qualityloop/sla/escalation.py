@@ -22,7 +22,7 @@ from qualityloop.complaints.workflow import FINAL
 from qualityloop.core import clock as wallclock
 from qualityloop.notifications.choices import NotifyEvent
 
-from .choices import ClockKind, Recipient
+from .choices import Recipient
 from .clocks import STAGE_CLOCKS, is_urgent
 from .models import EscalationStep, MajorCase, SlaClock
 
@@ -69,7 +69,7 @@ def _quality_managers(complaint: Complaint) -> list[User]:
     heads = User.objects.filter(
         is_active=True, role=Role.DEPARTMENT_HEAD, department__kind=DepartmentKind.QUALITY
     )
-    local = [u for u in heads.filter(department__site_id=complaint.site_id)]
+    local = list(heads.filter(department__site_id=complaint.site_id))
     return local or list(heads.filter(department__site__isnull=True)) or list(heads)
 
 

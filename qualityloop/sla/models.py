@@ -277,6 +277,9 @@ class RectificationItem(models.Model):
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
 
+    def __str__(self) -> str:
+        return self.measure[:60]
+
 
 class SummaryRun(models.Model):
     """One weekly or monthly management summary; the unique period makes it go out once."""
@@ -290,3 +293,6 @@ class SummaryRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "period_start"], name="summary_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.period_start}"

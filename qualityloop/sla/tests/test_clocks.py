@@ -1,7 +1,7 @@
 """SLA clocks on real complaints: targets from the default policies, working-time due times,
 pausing for the complainant, met and missed with how late, and replanning on a new grade."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -160,7 +160,9 @@ def test_one_due_task_costs_a_bounded_number_of_queries(org_tx):
     org = org_tx
     complaint = register(org, at(2026, 11, 2, 9, 0), scope=Scope.BATCH)
     intake = SlaClock.objects.get(complaint=complaint, kind="intake")
-    with time_machine.travel(at(2026, 11, 2, 14, 31), tick=False):
-        with CaptureQueriesContext(connection) as queries:
-            assert escalation.fire_deadline(clock_id=intake.pk, generation=intake.generation)
+    with (
+        time_machine.travel(at(2026, 11, 2, 14, 31), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert escalation.fire_deadline(clock_id=intake.pk, generation=intake.generation)
     assert len(queries) <= 40
