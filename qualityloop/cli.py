@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         run.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         return _run(run.parse_args(rest))
     if known.command == "worker":
+        _django(["schedule_jobs", "-v", "0"])
         _django(["db_worker", "--no-reload", *rest])
         return 0
     if known.command == "verify-events":

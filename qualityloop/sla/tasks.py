@@ -30,3 +30,12 @@ def major_case_check(complaint_id: int) -> bool:
     from .escalation import open_major_case_if_due
 
     return open_major_case_if_due(complaint_id=complaint_id) is not None
+
+
+@task()
+def management_summary(period: str, period_start: str) -> bool:
+    from datetime import date
+
+    from .summaries import send_summary
+
+    return send_summary(period=period, period_start=date.fromisoformat(period_start))
