@@ -178,4 +178,11 @@ QUALITYLOOP = {
     # Complaint numbers read PREFIX-YEAR-NNNNNN.
     "NUMBER_PREFIX": os.environ.get("COMPLAINT_NUMBER_PREFIX", "QC"),
     "SITE_NAME": _("QualityLoop"),
+    # Links in e-mail and robot messages point here.
+    "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8000"),
 }
+# A failed notification is retried after these many seconds, then given up.
+NOTIFY_RETRY_BACKOFF = [60, 300, 1800, 7200, 21600]
+NOTIFY_HTTP_TIMEOUT = float(os.environ.get("NOTIFY_HTTP_TIMEOUT", "5"))
+# A complaint still open this many days after receipt becomes a major quality case.
+MAJOR_CASE_AFTER_DAYS = int(os.environ.get("MAJOR_CASE_AFTER_DAYS", "7"))

@@ -24,8 +24,10 @@ from qualityloop.catalog.models import Batch, Contact, Customer, Product, Site, 
 from qualityloop.complaints import services
 from qualityloop.complaints.choices import CLAIM_OR_RETURN, Channel, Scope, Severity, TaskStatus
 from qualityloop.complaints.models import Category, Complaint, StageTask
-from qualityloop.complaints.workflow import Status
+from qualityloop.complaints.workflow import FINAL, Status
 from qualityloop.core import clock
+from qualityloop.sla import clocks as sla_clocks
+from qualityloop.sla import escalation
 
 from . import demo_text as text
 
@@ -79,6 +81,7 @@ PEOPLE = (
     ("admin", "系统管理员", Role.ADMINISTRATOR, None, "系统管理员"),
 )
 QUALITY_MANAGER = "wangqiang"
+LEAD_EXECUTIVES = {"suzhou": "gaoming", "dongguan": "yangfan"}
 
 DEPARTMENT_FOR_KEY = {
     text.PURCHASING: "purchasing",
@@ -385,9 +388,15 @@ def build(
     builder = _Builder(seed, now)
     logins = builder.organisation()
     plans = builder.plan(complaints)
-    for plan in plans:
-        with transaction.atomic():
-            _Story(builder, plan).play()
+    # Two years are built in a minute: deadline tasks are queued once at the end, for the
+    # clocks still running, rather than one per clock as the story goes.
+    with sla_clocks.scheduling_deferred():
+        for plan in plans:
+            with transaction.atomic():
+                _Story(builder, plan).play()
+    sla_clocks.schedule_running()
+    for complaint in Complaint.objects.exclude(status__in=FINAL).only("pk", "received_at"):
+        escalation.schedule_major_case_check(complaint)
     return Result(complaints=len(plans), logins=logins)
 
 
@@ -508,6 +517,12 @@ class _Builder:
                 )
             )
         self._staff_by_role()
+        # Seed 001: each plant has its own lead executive.
+        for code, username in LEAD_EXECUTIVES.items():
+            site = self.sites[code]
+            if site.lead_executive_id is None:
+                site.lead_executive = self.people[username]
+                site.save(update_fields=["lead_executive"])
 
         self.customers = []
         for code, name, short, kind, tier, region, lines, contacts in CUSTOMERS:
@@ -1082,6 +1097,7 @@ class _Story:
             with clock.at(plan.received_at + timedelta(minutes=self.rng.randint(1, 3))):
                 services.mark_acknowledgement_sent(complaint_id=self.complaint.pk)
             self.last = plan.received_at + timedelta(minutes=3)
+        self._urgent_follow_up()
         start = plan.received_at
         for index, visit in enumerate(plan.visits):
             end = start + timedelta(hours=visit.hours)
@@ -1093,6 +1109,25 @@ class _Story:
             if visit.exit and not current:
                 self._run(end, lambda visit=visit: self._exit(visit))
             start = end
+
+    def _urgent_follow_up(self):
+        """Seed 001: the response meeting within the hour, the report within the day."""
+        follow_up = (
+            (escalation.MEETING_TASK_TITLE, timedelta(minutes=self.rng.randint(30, 55))),
+            (escalation.REPORT_TASK_TITLE, timedelta(hours=self.rng.randint(3, 20))),
+        )
+        for title, after in follow_up:
+            task = self.complaint.tasks.filter(title=title, status="open").first()
+            if task is None:
+                continue
+            outcome = text.URGENT_FOLLOW_UP[title]
+            self._run(
+                self.plan.received_at + after,
+                lambda task=task, outcome=outcome: services.complete_task(
+                    actor=self.qe, task_id=task.pk, outcome=outcome
+                ),
+                optional=True,
+            )
 
     def _fill_late_slots(self):
         plan, rng, slots = self.plan, self.rng, self.plan.slots

@@ -1123,3 +1123,12 @@ SLOT_NAMES = frozenset(
         "remedy_plan",
     }
 )
+
+
+# Seed 001's follow-up of a critical complaint or a claim, by task title.
+URGENT_FOLLOW_UP = {
+    "响应会议 Response meeting": "已召开响应会议：质量部、技术支持部、生产部参加，确定围堵措施、"
+    "样件分析分工和对客户的答复口径。",
+    "向管理层报告 Report to management": "已向总经理书面报告问题概况、影响范围、已采取的临时措施"
+    "和下一步计划。",
+}
