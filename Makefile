@@ -64,3 +64,10 @@ bench: install postgres
 	createdb -h 127.0.0.1 -U postgres qualityloop_bench
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate -v 0
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/list_search.py --rows $(BENCH_ROWS)
+	rm -f var/bench_due.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench_due.sqlite3 $(BIN)/python manage.py migrate -v 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench_due.sqlite3 $(BIN)/python bench/due_task.py
+	dropdb --if-exists -h 127.0.0.1 -U postgres qualityloop_bench
+	createdb -h 127.0.0.1 -U postgres qualityloop_bench
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate -v 0
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/due_task.py
