@@ -167,5 +167,6 @@ def too_big(request, exc):
 
 
 api.add_router("/complaints", "qualityloop.complaints.api.router")
+api.add_router("/complaints", "qualityloop.correspondence.api.router")
 api.add_router("/complaints", "qualityloop.sla.api.router")
 api.add_router("/notifications", "qualityloop.notifications.api.router")

@@ -26,6 +26,7 @@ from qualityloop.core.errors import (
     TransitionRefused,
     ValidationFailed,
 )
+from qualityloop.correspondence import services as correspondence
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 from qualityloop.sla.models import MajorCase
@@ -95,6 +96,8 @@ SEARCHED = (
     "model_number",
 )
 REPEAT_WINDOW = timedelta(days=365)
+# Transitions after which the complainant is told by e-mail (correspondence milestones).
+MILESTONES = {"close": "closure", "close_at_first_contact": "closure", "reject": "rejection"}
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -759,6 +762,8 @@ def transition_complaint(
                 )
         else:
             _open_stage_task(complaint, transition.target, actor)
+        if milestone := MILESTONES.get(name):
+            correspondence.send_milestone(complaint_id=complaint.pk, milestone=milestone)
     return complaint
 
 
@@ -781,6 +786,7 @@ def record_customer_answer(
         _bump(complaint, "customer_answer", "customer_answered_at")
         sla_clocks.on_answered(complaint, at=complaint.customer_answered_at)
         events.record(complaint, EventKind.CUSTOMER_ANSWER, actor=actor, data={"text": text})
+        correspondence.send_milestone(complaint_id=complaint.pk, milestone="answer")
     return complaint
 
 

@@ -55,6 +55,9 @@ def _ensure_defaults():
     from qualityloop.sla.models import EscalationStep, SlaPolicy, SlaTarget
 
     defaults.install(SlaPolicy, SlaTarget, EscalationStep)
+    from qualityloop.correspondence.testing import ensure_default_templates
+
+    ensure_default_templates()
 
 
 class Org:

@@ -118,13 +118,10 @@ def wait_for_complainant(*, actor, complaint_id, reason: str, expected_version=N
 
 
 def resume_from_waiting(*, actor, complaint_id, note: str = "", expected_version=None):
-    from qualityloop.complaints import access, events
-    from qualityloop.complaints.choices import EventKind
-    from qualityloop.complaints.services import _bump, _check_version, _lock
+    from qualityloop.complaints import access
+    from qualityloop.complaints.services import _check_version, _lock
     from qualityloop.core import clock as wallclock
     from qualityloop.core.errors import DomainError, NotAllowed
-
-    from . import clocks
 
     with transaction.atomic():
         complaint = _lock(complaint_id)
@@ -133,19 +130,30 @@ def resume_from_waiting(*, actor, complaint_id, note: str = "", expected_version
         _check_version(complaint, expected_version)
         if not complaint.waiting_since:
             raise DomainError(_("This complaint is not waiting for the complainant."))
-        now = wallclock.now()
-        waited = now - complaint.waiting_since
-        resumed = clocks.resume(complaint, at=now)
-        complaint.waiting_since = None
-        _bump(complaint, "waiting_since")
-        events.record(
-            complaint,
-            EventKind.RESUMED,
-            actor=actor,
-            data={"resumed": resumed, "waited_minutes": int(waited.total_seconds() // 60)},
-            reason=(note or "").strip()[:2000],
-        )
+        resume_waiting(complaint, actor=actor, at=wallclock.now(), note=note)
     return complaint
+
+
+def resume_waiting(complaint, *, actor, at, note: str = "") -> int:
+    """Take a locked complaint off hold: its clocks run again with what they had left."""
+    from qualityloop.complaints import events
+    from qualityloop.complaints.choices import EventKind
+    from qualityloop.complaints.services import _bump
+
+    from . import clocks
+
+    waited = at - complaint.waiting_since
+    resumed = clocks.resume(complaint, at=at)
+    complaint.waiting_since = None
+    _bump(complaint, "waiting_since")
+    events.record(
+        complaint,
+        EventKind.RESUMED,
+        actor=actor,
+        data={"resumed": resumed, "waited_minutes": int(waited.total_seconds() // 60)},
+        reason=(note or "").strip()[:2000],
+    )
+    return resumed
 
 
 def send_reminder(*, actor, task_id, message: str):

@@ -177,6 +177,41 @@ def _entry(event) -> Entry:
         entry.lines.append(("", data.get("text", "")))
     elif kind == EventKind.ACKNOWLEDGEMENT_SENT and data.get("to"):
         entry.lines.append((_("To"), data["to"]))
+    elif kind in (EventKind.MESSAGE_SENT, EventKind.MESSAGE_RECEIVED):
+        entry.title = data.get("subject", "")
+        party = data.get("to") if kind == EventKind.MESSAGE_SENT else data.get("from")
+        if party:
+            label = _("To") if kind == EventKind.MESSAGE_SENT else _("From")
+            entry.lines.append((label, party))
+        entry.lines.append(("", data.get("body", "")))
+    elif kind in (EventKind.CLOCK_MISSED, EventKind.ESCALATED):
+        entry.title = data.get("clock_label") or data.get("reason_label") or ""
+        if data.get("due_at") and (due := parse_datetime(data["due_at"])):
+            entry.lines.append((_("Due"), _local(due)))
+        if data.get("level_label"):
+            entry.lines.append((_("Escalated to"), data["level_label"]))
+        if data.get("trigger") == "urgent" and data.get("reason"):
+            entry.title = data["reason"]
+        if data.get("to"):
+            entry.lines.append((_("Notified"), "、".join(data["to"])))
+    elif kind == EventKind.REMINDER:
+        entry.title = data.get("title", "")
+        entry.lines.append(("", data.get("message", "")))
+        if data.get("to"):
+            entry.lines.append((_("Notified"), "、".join(data["to"])))
+    elif kind == EventKind.WAITING and data.get("paused") is not None:
+        entry.lines.append((_("Deadlines paused"), str(data["paused"])))
+    elif kind == EventKind.RESUMED and data.get("waited_minutes") is not None:
+        entry.lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
+    elif kind == EventKind.MAJOR_CASE:
+        if data.get("measure"):
+            entry.title = data["measure"]
+            entry.lines.append((_("Owner"), data.get("owner", "")))
+            entry.lines.append((_("Due date"), data.get("due_date", "")))
+        elif data.get("plan_submitted"):
+            entry.title = _("Rectification plan reported to management")
+        elif data.get("days_open") is not None:
+            entry.title = _("Still open after %(n)d days") % {"n": data["days_open"]}
     return entry
 
 

@@ -1,4 +1,5 @@
-"""The acknowledgement e-mail goes out through the database queue to a real SMTP server."""
+"""The acknowledgement e-mail goes out through the database queue to a real SMTP server, in
+the words of the "acknowledgement" message template, and is logged with the messages."""
 
 import email
 import socket
@@ -10,7 +11,10 @@ from aiosmtpd.handlers import Message
 from django.core.management import call_command
 
 from qualityloop.complaints.choices import EventKind
+from qualityloop.complaints.tasks import send_acknowledgement
 from qualityloop.core.testing import assert_audit_event
+from qualityloop.correspondence.models import Message as LoggedMessage
+from qualityloop.correspondence.testing import ensure_default_templates
 
 
 class Inbox(Message):
@@ -43,38 +47,55 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture
+def templates(request):
+    """The default message templates (a transactional test before this one may have flushed
+    them with every other table)."""
+    ensure_default_templates()
+
+
+def acknowledgements():
+    """The queued acknowledgements (registration queues other apps' work too)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=send_acknowledgement.module_path)
+
+
 def _subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
 
-def test_worker_sends_the_acknowledgement_once(org_tx, smtp, database_queue):
+def test_worker_sends_the_acknowledgement_once(org_tx, smtp, database_queue, templates):
     """Committed for real: the worker, like a separate process, only sees committed rows."""
-    from django_tasks_db.models import DBTaskResult
-
     complaint = org_tx.register(complainant_email="wang@example.com")
     assert smtp.messages == []
-    assert DBTaskResult.objects.count() == 1
+    assert acknowledgements().count() == 1
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     (message,) = smtp.messages
     assert message["To"] == "wang@example.com"
-    assert _subject(message) == f"您的投诉 {complaint.number} 已登记"
+    assert _subject(message) == f"您的投诉已受理（编号 {complaint.number}）"
     body = email.message_from_string(message.as_string()).get_payload(decode=True).decode()
-    assert complaint.number in body and "王经理" in body
+    assert body.startswith("尊敬的王经理：")
+    assert f"并登记为 {complaint.number}。" in body
     complaint.refresh_from_db()
     assert complaint.acknowledgement_sent_at is not None
     assert_audit_event(complaint, EventKind.ACKNOWLEDGEMENT_SENT, to="wang@example.com")
-
-    from qualityloop.complaints.tasks import send_acknowledgement
+    (logged,) = LoggedMessage.objects.filter(complaint=complaint)
+    assert (logged.template_code, logged.status, logged.recipient) == (
+        "acknowledgement",
+        "sent",
+        "wang@example.com",
+    )
 
     assert send_acknowledgement.call(complaint.pk) is False
     assert len(smtp.messages) == 1
+    assert LoggedMessage.objects.filter(complaint=complaint).count() == 1
 
 
 def test_no_address_no_mail(org, smtp, database_queue, django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
     with django_capture_on_commit_callbacks(execute=True):
         org.register(complainant_email="")
-    assert DBTaskResult.objects.count() == 0
+    assert acknowledgements().count() == 0
+    assert not LoggedMessage.objects.exists()

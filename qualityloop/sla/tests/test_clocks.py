@@ -218,3 +218,36 @@ def test_the_plant_lead_executive_is_the_one_alerted(org):
     org.site.save()
     complaint = org.register(requested_remedy=Remedy.RETURN)
     assert complaint.events.get(kind=EventKind.ESCALATED).data["to"] == ["深圳厂总经理"]
+
+
+def test_the_complainants_reply_takes_the_complaint_off_hold(org):
+    from qualityloop.correspondence import services as correspondence
+
+    complaint = register_at(org, at(2026, 11, 2, 9, 0), channel="phone")
+    with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
+        services.wait_for_complainant(actor=org["cs"], complaint_id=complaint.pk, reason="照片")
+    with time_machine.travel(at(2026, 11, 3, 10, 0), tick=False):
+        correspondence.record_received(
+            actor=org["cs"], complaint_id=complaint.pk, channel="phone", body="客户已发来照片"
+        )
+    complaint.refresh_from_db()
+    assert complaint.waiting_since is None
+    assert clocks(complaint)["first_response"].due_at == at(2026, 11, 4, 9, 0)
+    assert_audit_event(complaint, EventKind.RESUMED, waited_minutes=24 * 60)
+
+
+def test_a_message_from_a_person_is_the_first_response(org):
+    from qualityloop.correspondence import services as correspondence
+
+    complaint = register_at(org, at(2026, 11, 2, 9, 0), channel="phone")
+    with time_machine.travel(at(2026, 11, 2, 11, 0), tick=False):
+        correspondence.send_message(
+            actor=org["cs"],
+            complaint_id=complaint.pk,
+            channel="phone",
+            subject="进度",
+            body="已收到，工程师正在分析，预计周三给出方案。",
+        )
+    first = SlaClock.objects.get(complaint=complaint, kind="first_response")
+    assert (first.state, first.stopped_at) == (ClockState.MET, at(2026, 11, 2, 11, 0))
+    assert "answer" in clocks(complaint)  # the answer is still owed

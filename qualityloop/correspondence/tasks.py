@@ -1,0 +1,34 @@
+"""Background work for the communication log. Tasks take ids, re-read state, and are safe to
+run twice: a message is delivered only while it is queued."""
+
+from django_tasks import task
+
+from .choices import DeliveryStatus, TemplateCode
+
+
+@task()
+def send_message_task(message_id: int) -> bool:
+    """Send one logged e-mail; True if it went out."""
+    from qualityloop.complaints import services as complaint_services
+
+    from . import services
+
+    message = services.deliver(message_id=message_id)
+    if message is None or message.status != DeliveryStatus.SENT:
+        return False
+    if message.template_code == TemplateCode.ACKNOWLEDGEMENT:
+        # An acknowledgement sent again by hand still counts as the acknowledgement.
+        complaint_services.mark_acknowledgement_sent(complaint_id=message.complaint_id)
+    return True
+
+
+@task()
+def send_milestone_task(complaint_id: int, milestone: str, key: str) -> bool:
+    """Log and send the message of a milestone; True if it went out."""
+    from . import services
+
+    message = services.queue_milestone(complaint_id=complaint_id, milestone=milestone, key=key)
+    if message is None:
+        return False
+    message = services.deliver(message_id=message.pk)
+    return message is not None and message.status == DeliveryStatus.SENT

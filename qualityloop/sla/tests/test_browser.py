@@ -1,0 +1,46 @@
+"""In a real browser: a quality engineer sends a 催办 on a task; its holder sees the bell,
+reads the reminder in the notification centre and marks it read."""
+
+import re
+
+import pytest
+
+from qualityloop.complaints.choices import EventKind
+from qualityloop.complaints.tests.test_browser import page  # noqa: F401
+from qualityloop.core.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, live_server, username):  # noqa: F811
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/my-work/$"))
+
+
+def test_a_reminder_reaches_the_task_holder(org_tx, live_server, page):  # noqa: F811
+    org = org_tx
+    complaint = org.register()  # registered by cs, who holds the intake task
+    login(page, live_server, "qe")
+    page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
+    assert "截止时间" in page.locator("#clocks-heading").inner_text()
+    reminder = page.locator("details:has(form[action$='/remind/'])").first
+    reminder.locator("summary").click()
+    reminder.locator("textarea[name=message]").fill("客户催问进度，请今天下班前回复。")
+    reminder.locator("button[type=submit]").click()
+    page.wait_for_function("() => document.body.innerText.includes('提醒已发送')")
+    assert complaint.events.filter(kind=EventKind.REMINDER).count() == 1
+
+    page.click("form[action$='/logout/'] button[type=submit]")
+    login(page, live_server, "cs")
+    bell = page.locator("#notification-bell")
+    assert bell.locator(".bell-count").inner_text() == "1"
+    bell.click()
+    page.wait_for_url(re.compile(r"/notifications/$"))
+    item = page.locator("li.notif.unread").first
+    assert "客户催问进度，请今天下班前回复。" in item.inner_text()
+    item.locator("button[type=submit]").click()
+    page.wait_for_function("() => !document.querySelector('#notification-bell .bell-count')")
+    assert page.locator("li.notif.unread").count() == 0
