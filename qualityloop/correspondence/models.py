@@ -77,8 +77,8 @@ class Message(models.Model):
     )
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
-    sender = models.CharField(_("from"), max_length=254, blank=True)
-    recipient = models.CharField(_("to"), max_length=254, blank=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX, blank=True)
     body = models.TextField(_("text"), blank=True)
     template_code = models.CharField(

@@ -142,7 +142,7 @@ class SlaTarget(models.Model):
         _("counted in"), max_length=10, choices=Basis.choices, default=Basis.WORKING
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the time)"),
+        _("warn at (per cent of the time)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )

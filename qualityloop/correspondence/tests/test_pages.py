@@ -77,7 +77,7 @@ def test_the_panel_shows_the_log_newest_first(org, complaint):
     assert '<summary>Text</summary>\n        <div class="prose pre">正文一</div>' in outgoing
     assert '<span class="badge red">Failed</span>' in outgoing
     assert "Not delivered: ConnectionRefusedError: [Errno 111] Connection refused" in outgoing
-    assert "to wang@example.com" in outgoing
+    assert "To: wang@example.com" in outgoing
 
 
 def test_a_department_member_reads_but_gets_no_forms(org, complaint):

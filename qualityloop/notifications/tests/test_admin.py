@@ -83,7 +83,7 @@ def test_retry_now_after_fixing_the_address(
     assert dead.address == receiver.url
     assert receiver.requests[0].json() == {
         "msgtype": "markdown",
-        "markdown": {"content": "**Reminder (催办)**\nhello"},
+        "markdown": {"content": "**催办**\nhello"},
     }
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from qualityloop.notifications import services
@@ -187,7 +188,7 @@ def test_an_unknown_event_is_refused(people):
 def test_preferences_name_known_events_and_channels_only(people):
     from qualityloop.core.errors import ValidationFailed
 
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, translation.override("en"):
         services.set_preferences(
             actor=people["qe"], choices={("sla_missed", "sms"): True, ("nope", "email"): False}
         )
