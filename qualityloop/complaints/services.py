@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from qualityloop.accounts.choices import DepartmentKind
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Batch, Customer, Product
-from qualityloop.core import clock
+from qualityloop.core import backfill, clock
 from qualityloop.core.errors import (
     DomainError,
     NotAllowed,
@@ -511,7 +511,7 @@ def register_complaint(*, actor: User, data: dict[str, Any], files: Iterable = (
             escalation.on_urgent(complaint, actor=actor)
             escalation.schedule_major_case_check(complaint)
             _index(complaint)
-            if complaint.complainant_email:
+            if complaint.complainant_email and not backfill.active():
                 from .tasks import send_acknowledgement
 
                 pk = complaint.pk

@@ -25,7 +25,7 @@ from qualityloop.complaints import services
 from qualityloop.complaints.choices import CLAIM_OR_RETURN, Channel, Scope, Severity, TaskStatus
 from qualityloop.complaints.models import Category, Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL, Status
-from qualityloop.core import clock
+from qualityloop.core import backfill, clock
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 
@@ -390,7 +390,7 @@ def build(
     plans = builder.plan(complaints)
     # Two years are built in a minute: deadline tasks are queued once at the end, for the
     # clocks still running, rather than one per clock as the story goes.
-    with sla_clocks.scheduling_deferred():
+    with backfill.backfilling():
         for plan in plans:
             with transaction.atomic():
                 _Story(builder, plan).play()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from qualityloop.complaints import events
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import Complaint
-from qualityloop.core import clock
+from qualityloop.core import backfill, clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import services as sla_services
@@ -369,6 +369,8 @@ def send_milestone(*, complaint_id, milestone: str) -> None:
     """
     if milestone not in Milestone.values:
         raise ValueError(f"unknown milestone {milestone!r}")
+    if backfill.active():
+        return  # replayed history: the complainant heard at the time
     row = (
         Complaint.objects.filter(pk=complaint_id).values("complainant_email", "event_count").first()
     )

@@ -8,8 +8,6 @@ clock's due time moves its ``generation`` goes up, and a task scheduled for an o
 generation finds nothing to do: no sweeps, no cancelling of queued tasks.
 """
 
-import threading
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.db.models import Q
 
 from qualityloop.complaints.choices import CLAIM_OR_RETURN, Severity
 from qualityloop.complaints.models import Category, Complaint
+from qualityloop.core import backfill
 from qualityloop.core import clock as wallclock
 
 from .choices import Basis, ClockKind
@@ -42,19 +41,6 @@ STAGE_CLOCKS = frozenset(
         ClockKind.KNOWLEDGE,
     }
 )
-
-_state = threading.local()
-
-
-@contextmanager
-def scheduling_deferred():
-    """Build many complaints without queueing a task per clock (the demo builds two years
-    in a minute); call ``schedule_running()`` afterwards for the clocks still running."""
-    _state.deferred = True
-    try:
-        yield
-    finally:
-        _state.deferred = False
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -122,8 +108,8 @@ def targets_for(complaint: Complaint) -> dict[str, SlaTarget]:
 
 
 def _schedule(clock: SlaClock) -> None:
-    if getattr(_state, "deferred", False):
-        return
+    if backfill.active():
+        return  # the builder calls schedule_running() at the end
     pk, generation, warn_at, due_at = clock.pk, clock.generation, clock.warn_at, clock.due_at
     warn = clock.warned_at is None and warn_at < due_at
 

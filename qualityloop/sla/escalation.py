@@ -19,6 +19,7 @@ from qualityloop.complaints import events
 from qualityloop.complaints.choices import EventKind, TaskStatus
 from qualityloop.complaints.models import Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL
+from qualityloop.core import backfill
 from qualityloop.core import clock as wallclock
 from qualityloop.notifications.choices import NotifyEvent
 
@@ -361,9 +362,7 @@ def on_urgent(complaint: Complaint, *, actor) -> bool:
 
 
 def schedule_major_case_check(complaint: Complaint) -> None:
-    from . import clocks
-
-    if getattr(clocks._state, "deferred", False):
+    if backfill.active():
         return
     pk, when = complaint.pk, complaint.received_at + major_case_after()
 
