@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "qualityloop.sla",
     "qualityloop.notifications",
     "qualityloop.correspondence",
+    "qualityloop.investigation",
+    "qualityloop.capa",
+    "qualityloop.reports",
+    "qualityloop.feedback",
+    "qualityloop.knowledge",
 ]
 
 MIDDLEWARE = [

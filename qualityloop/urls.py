@@ -12,4 +12,9 @@ urlpatterns = [
     path("notifications/", include("qualityloop.notifications.urls")),
     path("", include("qualityloop.correspondence.urls")),
     path("", include("qualityloop.sla.urls")),
+    path("", include("qualityloop.investigation.urls")),
+    path("", include("qualityloop.capa.urls")),
+    path("", include("qualityloop.reports.urls")),
+    path("", include("qualityloop.feedback.urls")),
+    path("", include("qualityloop.knowledge.urls")),
 ]
