@@ -260,6 +260,8 @@ def take_transition(request, complaint_id: int, name: str, payload: TransitionIn
         outcome=payload.outcome,
         answer=payload.answer,
         expected_version=payload.version,
+        meaning=payload.meaning,
+        password=payload.password,
     )
     return _detail(user, complaint.pk)
 

@@ -385,6 +385,13 @@ class TransitionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    meaning = forms.ChoiceField(label=_("My signature means"))
+    password = forms.CharField(
+        label=_("Password (to sign)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Re-enter your password: this step is signed electronically."),
+    )
+
     def __init__(self, *args, transition: workflow.Transition, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
@@ -393,9 +400,24 @@ class TransitionForm(VersionedForm):
                 del self.fields[name]
         if "outcome" in self.fields and transition.name in workflow.OUTCOME_LABELS:
             self.fields["outcome"].label = workflow.OUTCOME_LABELS[transition.name]
+        if transition.signed:
+            self.fields["meaning"].choices = [
+                (m, workflow.MEANING_LABELS[m]) for m in transition.meanings
+            ]
+        else:
+            del self.fields["meaning"]
+            del self.fields["password"]
 
     def inputs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.transition.requires}
+
+    def signing(self) -> dict:
+        if not self.transition.signed:
+            return {}
+        return {
+            "meaning": self.cleaned_data["meaning"],
+            "password": self.cleaned_data["password"],
+        }
 
 
 class GradeForm(VersionedForm):

@@ -219,6 +219,9 @@ class Complaint(models.Model):
         _("waiting for the complainant since"), null=True, blank=True
     )
     legal_dispute = models.BooleanField(_("legal dispute"), default=False)
+    investigation_waived_at = models.DateTimeField(
+        _("no investigation needed since"), null=True, blank=True
+    )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     # Bookkeeping: optimistic locking and the head of the event chain.
@@ -408,3 +411,37 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class Signature(models.Model):
+    """An electronic signature: who, when, what it means, and a hash of what was signed.
+
+    The signed content is kept as it was; ``signatures.is_valid`` recomputes it from the record
+    as it is now, so a later change of the signed content shows the signature as void.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(
+        "accounts.User", verbose_name=_("signer"), on_delete=models.PROTECT, related_name="+"
+    )
+    meaning = models.CharField(_("meaning"), max_length=20)
+    subject = models.CharField(_("what was signed"), max_length=40)
+    signed_at = models.DateTimeField(_("signed at"))
+    content = models.JSONField(_("signed content"))
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("electronic signature")
+        verbose_name_plural = _("electronic signatures")
+
+    def __str__(self) -> str:
+        return f"{self.signer} · {self.meaning} · {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A signature is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A signature is never deleted.")

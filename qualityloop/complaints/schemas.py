@@ -198,6 +198,10 @@ class TransitionIn(Input):
     outcome: Text = _str(10000, default="", description="what the stage produced")
     answer: Text = _str(10000, default="", description="to the complainant")
     version: int | None = Field(None, ge=1, le=BIGINT)
+    meaning: str = _str(20, default="", description="signed transitions: what the signature means")
+    password: str = _str(
+        200, default="", description="signed transitions: the caller's password, to sign"
+    )
 
 
 class AnswerIn(Input):

@@ -31,7 +31,7 @@ from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 from qualityloop.sla.models import MajorCase
 
-from . import access, attachments, events, search, workflow
+from . import access, attachments, events, search, signatures, workflow
 from .choices import (
     CLAIM_OR_RETURN,
     EventKind,
@@ -444,6 +444,7 @@ def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
         other_open_tasks=other_open.count(),
         customer_answered=complaint.customer_answered_at is not None,
         verified=complaint.verified_at is not None,
+        investigation_waived=complaint.investigation_waived_at is not None,
         major_case_unplanned=MajorCase.objects.filter(
             complaint=complaint, plan_submitted_at__isnull=True
         ).exists(),
@@ -661,8 +662,14 @@ def transition_complaint(
     outcome: str = "",
     answer: str = "",
     expected_version=None,
+    system: bool = False,
+    password: str = "",
+    meaning: str = "",
 ) -> Complaint:
-    """Take the workflow transition ``name`` if the table allows it for ``actor`` now."""
+    """Take the workflow transition ``name`` if the table allows it for ``actor`` now.
+
+    ``system=True`` (with ``actor=None``) is the system acting on its own rules, e.g. a
+    dissatisfied survey answer reopening a complaint; guards and inputs still apply."""
     transition = workflow.BY_NAME.get(name)
     if transition is None:
         raise DomainError(_("Unknown transition “%(name)s”.") % {"name": name}, field="transition")
@@ -672,7 +679,7 @@ def transition_complaint(
         complaint = _lock(complaint_id)
         _check_version(complaint, expected_version)
         stage_task = current_stage_task(complaint)
-        if not access.may_take(actor, transition, complaint, stage_task):
+        if not system and not access.may_take(actor, transition, complaint, stage_task):
             raise NotAllowed(
                 _("You may not take “%(t)s” on this complaint.") % {"t": transition.label}
             )
@@ -687,6 +694,8 @@ def transition_complaint(
         }
         if too_long:
             raise ValidationFailed(too_long)
+        if transition.signed and not system:
+            signatures.check_signing(transition, actor, password, meaning)
 
         now = clock.now()
         source = complaint.status
@@ -711,14 +720,19 @@ def transition_complaint(
         elif name == "fail_verification":
             complaint.verified_at = None
             fields.append("verified_at")
+        elif name == "no_investigation":
+            complaint.investigation_waived_at = now
+            fields.append("investigation_waived_at")
         elif name == "reopen":
             complaint.reopen_count += 1
             complaint.closed_at = complaint.verified_at = complaint.customer_answered_at = None
+            complaint.investigation_waived_at = None
             complaint.first_contact_resolution = False
             fields += [
                 "reopen_count",
                 "verified_at",
                 "customer_answered_at",
+                "investigation_waived_at",
                 "first_contact_resolution",
             ]
         if transition.target in workflow.FINAL:
@@ -742,6 +756,21 @@ def transition_complaint(
             },
             reason=inputs["reason"],
         )
+        if transition.signed and not system:
+            signature = signatures.sign(
+                complaint, actor=actor, subject=name, meaning=meaning, inputs=inputs, at=now
+            )
+            events.record(
+                complaint,
+                EventKind.SIGNATURE,
+                actor=actor,
+                data={
+                    "signature": signature.pk,
+                    "subject": name,
+                    "meaning": meaning,
+                    "hash": signature.content_hash,
+                },
+            )
         sla_clocks.on_stage_left(complaint, source, at=now)
         if name in ("close_at_first_contact", "reject"):
             sla_clocks.on_answered(complaint, at=now)

@@ -13,7 +13,7 @@ from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.core.htmx import render_region
 
-from . import access, attachments, queries, services, workflow
+from . import access, attachments, queries, services, signatures, workflow
 from .choices import TaskStatus
 from .forms import (
     AddTaskForm,
@@ -230,6 +230,7 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
         "attachment_form": AttachmentForm(),
         "add_task_form": AddTaskForm() if can["add_task"] else None,
         "can_remind": {t.pk for t in tasks if access.can_remind(user, t)},
+        "signatures": signatures.signatures_for(complaint),
     }
     from qualityloop.sla import views as sla_views  # it builds on this module's helpers
 
@@ -290,6 +291,7 @@ def transition(request, pk, name):
                 name=name,
                 expected_version=form.cleaned_data["version"],
                 **form.inputs(),
+                **form.signing(),
             )
         except NotAllowed:
             raise PermissionDenied from None

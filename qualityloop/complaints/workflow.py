@@ -100,6 +100,7 @@ class Facts:
     customer_answered: bool
     verified: bool
     major_case_unplanned: bool = False
+    investigation_waived: bool = False
 
 
 Guard = Callable[[Facts], str | None]
@@ -128,7 +129,8 @@ def _answered(f: Facts) -> str | None:
 
 
 def _verified_if_serious(f: Facts) -> str | None:
-    if f.severity in (Severity.CRITICAL, Severity.MAJOR) and not f.verified:
+    serious = f.severity in (Severity.CRITICAL, Severity.MAJOR)
+    if serious and not f.verified and not f.investigation_waived:
         return _("Critical and major complaints must pass verification before closing.")
     return None
 
@@ -137,6 +139,31 @@ def _rectification_reported(f: Facts) -> str | None:
     if f.major_case_unplanned:
         return _("This is a major quality case: report its rectification plan to management first.")
     return None
+
+
+def _not_critical(f: Facts) -> str | None:
+    if f.severity == Severity.CRITICAL:
+        return _("A critical (紧急) complaint always needs a root-cause investigation.")
+    return None
+
+
+class Meaning:
+    """What an electronic signature means (21 CFR 11 style): stated by the signer."""
+
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+MEANING_LABELS = {
+    Meaning.REVIEWED: _("Reviewed"),
+    Meaning.APPROVED: _("Approved"),
+    Meaning.VERIFIED: _("Verified"),
+    Meaning.CLOSED: _("Closed"),
+    Meaning.REOPENED: _("Reopened"),
+}
 
 
 # Role sets. STAGE_OWNER_ROLE stands for "a member or head of the department that owns the
@@ -159,6 +186,12 @@ class Transition:
     requires: tuple[str, ...] = ()
     guards: tuple[Guard, ...] = field(default=())
     style: str = "primary"
+    # Signed: the user re-enters the password and states what the signature means.
+    meanings: tuple[str, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.meanings)
 
     def refusal(self, facts: Facts) -> str | None:
         """Why this transition cannot be taken now, or None if it can."""
@@ -211,6 +244,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("outcome",),
     ),
     Transition(
+        "no_investigation",
+        _("No investigation needed"),
+        (Status.DIAGNOSIS,),
+        Status.KNOWLEDGE,
+        QUALITY,
+        requires=("reason",),
+        guards=(_not_critical,),
+        style="secondary",
+        meanings=(Meaning.APPROVED, Meaning.REVIEWED),
+    ),
+    Transition(
         "complete_root_cause",
         _("Root cause found"),
         (Status.ROOT_CAUSE,),
@@ -241,6 +285,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.KNOWLEDGE,
         QUALITY,
         requires=("outcome",),
+        meanings=(Meaning.VERIFIED, Meaning.REVIEWED, Meaning.APPROVED),
     ),
     Transition(
         "fail_verification",
@@ -259,6 +304,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QUALITY,
         requires=("outcome",),
         guards=(_no_other_open_tasks, _answered, _verified_if_serious, _rectification_reported),
+        meanings=(Meaning.CLOSED, Meaning.APPROVED, Meaning.REVIEWED),
     ),
     Transition(
         "reopen",
@@ -268,6 +314,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         FRONT,
         requires=("reason",),
         style="secondary",
+        meanings=(Meaning.REOPENED, Meaning.APPROVED),
     ),
 )
 
@@ -287,14 +334,15 @@ OUTCOME_LABELS = {
 def document() -> str:
     """docs/workflow.md: the diagram and the table, in English."""
     rows = [
-        "| transition | from | to | who | the user must give | guards |",
-        "|---|---|---|---|---|---|",
+        "| transition | from | to | who | the user must give | guards | signed as |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in TRANSITIONS:
         rows.append(
             f"| `{t.name}` | {', '.join(t.sources)} | {t.target} | {', '.join(sorted(t.roles))} "
             f"| {', '.join(t.requires) or '-'} "
-            f"| {', '.join(g.__name__.strip('_') for g in t.guards) or '-'} |"
+            f"| {', '.join(g.__name__.strip('_') for g in t.guards) or '-'} "
+            f"| {', '.join(t.meanings) or '-'} |"
         )
     return (
         "# Complaint workflow\n\n"

@@ -21,7 +21,7 @@ from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.choices import CustomerKind, CustomerTier
 from qualityloop.catalog.models import Batch, Contact, Customer, Product, Site, Supplier
-from qualityloop.complaints import services
+from qualityloop.complaints import services, workflow
 from qualityloop.complaints.choices import CLAIM_OR_RETURN, Channel, Scope, Severity, TaskStatus
 from qualityloop.complaints.models import Category, Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL, Status
@@ -1260,6 +1260,9 @@ class _Story:
     # ------------------------------------------------------------ service calls
 
     def _transition(self, actor: User, name: str, **inputs) -> Complaint:
+        meanings = workflow.BY_NAME[name].meanings
+        if meanings:
+            inputs["meaning"] = meanings[0]
         self.complaint = services.transition_complaint(
             actor=actor, complaint_id=self.complaint.pk, name=name, **inputs
         )

