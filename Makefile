@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/qualityloop
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-sqlite test-postgres lint format install messages browser postgres clean bench
+.PHONY: run test test-sqlite test-postgres lint format install messages browser pdf-deps postgres clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages pdf-deps
 
 # Compiled translations are built here, never committed.
 messages: $(STAMP)
@@ -25,11 +25,17 @@ messages: $(STAMP)
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# PDF reports (WeasyPrint) need Pango and a Chinese font, which every PDF embeds; the report
+# tests and `render_report_png` use poppler's pdftotext and pdftoppm.
+PDF_PACKAGES := fonts-wqy-microhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+pdf-deps:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null)
+
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
-run: install
+run: install pdf-deps
 	$(BIN)/qualityloop run
 
 lint: $(STAMP)
@@ -40,10 +46,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test-sqlite: install browser
+test-sqlite: install browser pdf-deps
 	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install browser postgres
+test-postgres: install browser pdf-deps postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint

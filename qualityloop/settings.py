@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 """Settings, all from the environment. Nothing secret lives in the repository."""
 
 import os
@@ -189,5 +191,15 @@ QUALITYLOOP = {
 # A failed notification is retried after these many seconds, then given up.
 NOTIFY_RETRY_BACKOFF = [60, 300, 1800, 7200, 21600]
 NOTIFY_HTTP_TIMEOUT = float(os.environ.get("NOTIFY_HTTP_TIMEOUT", "5"))
+# Satisfaction survey: a score at or below this, or "not satisfied", reopens the complaint
+# ("reopen") or escalates it to management ("escalate"); links last this many days.
+SURVEY_LOW_SCORE = int(os.environ.get("SURVEY_LOW_SCORE", "2"))
+SURVEY_LOW_SCORE_ACTION = os.environ.get("SURVEY_LOW_SCORE_ACTION", "reopen")
+SURVEY_VALID_DAYS = int(os.environ.get("SURVEY_VALID_DAYS", "30"))
+# Remedies above this amount (CNY) need approval by one of these roles.
+REMEDY_APPROVAL_THRESHOLD = Decimal(os.environ.get("REMEDY_APPROVAL_THRESHOLD", "5000"))
+REMEDY_APPROVER_ROLES = ("executive",)
+# A "partly effective" check reopens the action, like "not effective".
+CAPA_REOPEN_ON_PARTLY_EFFECTIVE = True
 # A complaint still open this many days after receipt becomes a major quality case.
 MAJOR_CASE_AFTER_DAYS = int(os.environ.get("MAJOR_CASE_AFTER_DAYS", "7"))

@@ -434,6 +434,10 @@ def current_stage_task(complaint: Complaint) -> StageTask | None:
 
 
 def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
+    from qualityloop.capa.queries import action_summary
+    from qualityloop.investigation.access import has_root_cause
+
+    actions = action_summary(complaint)
     other_open = complaint.tasks.filter(status=TaskStatus.OPEN)
     if stage_task is not None:
         other_open = other_open.exclude(pk=stage_task.pk)
@@ -445,6 +449,10 @@ def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
         customer_answered=complaint.customer_answered_at is not None,
         verified=complaint.verified_at is not None,
         investigation_waived=complaint.investigation_waived_at is not None,
+        has_root_cause=has_root_cause(complaint),
+        corrective_actions=actions.corrective,
+        open_actions=actions.open,
+        unverified_actions=actions.unverified,
         major_case_unplanned=MajorCase.objects.filter(
             complaint=complaint, plan_submitted_at__isnull=True
         ).exists(),
@@ -793,6 +801,13 @@ def transition_complaint(
             _open_stage_task(complaint, transition.target, actor)
         if milestone := MILESTONES.get(name):
             correspondence.send_milestone(complaint_id=complaint.pk, milestone=milestone)
+        if transition.target == Status.CLOSED:
+            from qualityloop.feedback import services as feedback
+            from qualityloop.knowledge import services as knowledge
+
+            feedback.send_survey(complaint_id=complaint.pk)
+            if name == "close":
+                knowledge.create_from_complaint(complaint_id=complaint.pk, actor=actor)
     return complaint
 
 

@@ -35,21 +35,12 @@ def _record(complaint: Complaint) -> dict:
         "batch": complaint.batch_id,
         "customer_answer": complaint.customer_answer,
     }
-    try:
-        from qualityloop.investigation.services import root_cause_of
-    except ImportError:
-        root_cause_of = None
-    if root_cause_of is not None:
-        root = root_cause_of(complaint)
-        record["root_cause"] = root.statement if root else None
-    try:
-        from qualityloop.capa.services import actions_for
-    except ImportError:
-        actions_for = None
-    if actions_for is not None:
-        record["actions"] = sorted(
-            [a.number, a.status] for a in actions_for(complaint).only("number", "status")
-        )
+    from qualityloop.capa.queries import actions_for
+    from qualityloop.investigation.access import root_cause_of
+
+    root = root_cause_of(complaint)
+    record["root_cause"] = root.statement if root else None
+    record["actions"] = sorted([a.number, a.status] for a in actions_for(complaint))
     return record
 
 

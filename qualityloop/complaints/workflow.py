@@ -101,6 +101,10 @@ class Facts:
     verified: bool
     major_case_unplanned: bool = False
     investigation_waived: bool = False
+    has_root_cause: bool = True
+    corrective_actions: int = 1
+    open_actions: int = 0
+    unverified_actions: int = 0
 
 
 Guard = Callable[[Facts], str | None]
@@ -138,6 +142,27 @@ def _verified_if_serious(f: Facts) -> str | None:
 def _rectification_reported(f: Facts) -> str | None:
     if f.major_case_unplanned:
         return _("This is a major quality case: report its rectification plan to management first.")
+    return None
+
+
+def _root_cause_and_corrective_action(f: Facts) -> str | None:
+    missing = []
+    if not f.has_root_cause:
+        missing.append(_("the root cause with its responsibility"))
+    if not f.corrective_actions:
+        missing.append(_("at least one corrective action"))
+    if missing:
+        return _("Record %(what)s before the plan is agreed.") % {"what": _(" and ").join(missing)}
+    return None
+
+
+def _actions_finished(f: Facts) -> str | None:
+    if f.open_actions:
+        return _("%(n)d action(s) are still open.") % {"n": f.open_actions}
+    if f.severity in (Severity.CRITICAL, Severity.MAJOR) and f.unverified_actions:
+        return _("%(n)d action(s) are done but their effect is not verified yet.") % {
+            "n": f.unverified_actions
+        }
     return None
 
 
@@ -269,6 +294,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.EXECUTION,
         QUALITY_OR_OWNER,
         requires=("outcome",),
+        guards=(_root_cause_and_corrective_action,),
     ),
     Transition(
         "complete_execution",
@@ -303,7 +329,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.CLOSED,
         QUALITY,
         requires=("outcome",),
-        guards=(_no_other_open_tasks, _answered, _verified_if_serious, _rectification_reported),
+        guards=(
+            _no_other_open_tasks,
+            _actions_finished,
+            _answered,
+            _verified_if_serious,
+            _rectification_reported,
+        ),
         meanings=(Meaning.CLOSED, Meaning.APPROVED, Meaning.REVIEWED),
     ),
     Transition(

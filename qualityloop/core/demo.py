@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import Department, User
+from qualityloop.capa import queries as capa_queries
+from qualityloop.capa import services as capa
+from qualityloop.capa.choices import ActionStatus
 from qualityloop.catalog.choices import CustomerKind, CustomerTier
 from qualityloop.catalog.models import Batch, Contact, Customer, Product, Site, Supplier
 from qualityloop.complaints import services, workflow
@@ -26,6 +29,8 @@ from qualityloop.complaints.choices import CLAIM_OR_RETURN, Channel, Scope, Seve
 from qualityloop.complaints.models import Category, Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL, Status
 from qualityloop.core import backfill, clock
+from qualityloop.investigation import access as investigation_access
+from qualityloop.investigation import services as investigation
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 
@@ -82,6 +87,15 @@ PEOPLE = (
 )
 QUALITY_MANAGER = "wangqiang"
 LEAD_EXECUTIVES = {"suzhou": "gaoming", "dongguan": "yangfan"}
+# Which bone of the fishbone a responsible department's causes usually sit on.
+FISHBONE_BONE = {
+    "production": "method",
+    "purchasing": "material",
+    "rnd": "method",
+    "logistics": "environment",
+    "quality": "measurement",
+    "technical_support": "man",
+}
 
 DEPARTMENT_FOR_KEY = {
     text.PURCHASING: "purchasing",
@@ -1216,6 +1230,7 @@ class _Story:
     def _exit(self, visit: Visit):
         plan, rng = self.plan, self.rng
         name = visit.exit
+        self._structured(name)
         if name == "close_at_first_contact":
             return self._transition(self.front, name, answer=_fill(plan.quick.answer, plan.slots))
         if name == "reject":
@@ -1256,6 +1271,114 @@ class _Story:
         if actor.role not in (Role.QUALITY_ENGINEER, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_MEMBER):
             actor = self.qe
         return self._transition(actor, name, outcome=self._outcome(outcomes[name]))
+
+    # ------------------------------------------------------------ investigation and CAPA
+
+    def _structured(self, name: str) -> None:
+        """The 5-Why, fishbone, root cause and actions behind the stage outcomes."""
+        problem = self.plan.problem
+        if problem is None:
+            return
+        if name == "complete_root_cause":
+            self._investigate()
+        elif name == "approve_plan":
+            self._plan_actions()
+        elif name == "complete_execution":
+            for action in capa_queries.actions_for(self.complaint):
+                if action.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, "ineffective"):
+                    capa.complete_action(
+                        actor=self.qe, action_id=action.pk, note=_fill(problem.fix, self.plan.slots)
+                    )
+        elif name == "fail_verification":
+            corrective = capa_queries.actions_for(self.complaint).filter(type="corrective").first()
+            if corrective is not None and corrective.status == ActionStatus.DONE:
+                capa.check_effectiveness(
+                    actor=self._verifier(corrective),
+                    action_id=corrective.pk,
+                    method="复查客户端使用情况和厂内抽检",
+                    result=self.rng.choice(text.FAIL_VERIFICATION),
+                    rating="not_effective",
+                )
+        elif name in ("verify", "close"):
+            for action in capa_queries.actions_for(self.complaint):
+                if action.status == ActionStatus.DONE:
+                    capa.check_effectiveness(
+                        actor=self._verifier(action),
+                        action_id=action.pk,
+                        method="跟踪后续批次抽检和客户反馈",
+                        result=_fill(problem.check, self.plan.slots),
+                        rating="effective",
+                    )
+
+    def _verifier(self, action):
+        """A quality engineer who is not the action's owner."""
+        if action.owner_id != self.qe.pk:
+            return self.qe
+        return next(u for u in self.b.qe if u.pk != action.owner_id)
+
+    def _investigate(self):
+        problem, slots = self.plan.problem, self.plan.slots
+        if investigation_access.has_root_cause(self.complaint):
+            return
+        chain = [part.strip() for part in problem.whys.split("→") if part.strip()]
+        steps = [
+            {"why": f"为什么{chain[i]}？", "because": chain[i + 1]} for i in range(len(chain) - 1)
+        ]
+        if steps:
+            investigation.add_why_chain(
+                actor=self.qe,
+                complaint_id=self.complaint.pk,
+                kind="occurrence",
+                problem=chain[0],
+                steps=steps,
+            )
+        bone = FISHBONE_BONE.get(problem.responsible, "method")
+        cause = investigation.add_fishbone_cause(
+            actor=self.qe,
+            complaint_id=self.complaint.pk,
+            category=bone,
+            text=_fill(problem.cause, slots)[:200],
+            is_root=True,
+        )
+        if len(chain) > 2:
+            investigation.add_fishbone_cause(
+                actor=self.qe,
+                complaint_id=self.complaint.pk,
+                category=None,
+                parent_id=cause.pk,
+                text=chain[-2][:200],
+            )
+        department = self.responsible or self.b.departments["quality"]
+        investigation.set_root_cause(
+            actor=self.qe,
+            complaint_id=self.complaint.pk,
+            statement=_fill(problem.cause, slots),
+            responsible_department_id=department.pk,
+        )
+
+    def _plan_actions(self):
+        problem, slots = self.plan.problem, self.plan.slots
+        if capa_queries.action_summary(self.complaint).corrective:
+            return
+        department = self.responsible or self.b.departments["quality"]
+        owner = self.head or self.member
+        today = clock.now().date()
+        for kind, title, days in (
+            ("corrective", problem.fix, 14),
+            ("preventive", problem.prevent, 30),
+        ):
+            capa.plan_action(
+                actor=self.qe,
+                complaint_id=self.complaint.pk,
+                type=kind,
+                title=_fill(title, slots)[:200],
+                description=_fill(title, slots),
+                owner_id=owner.pk,
+                department_id=department.pk,
+                due_date=today + timedelta(days=days),
+                expected_effect=_fill(problem.lesson, slots)[:500],
+                effectiveness_criteria=_fill(problem.check, slots),
+            )
 
     # ------------------------------------------------------------ service calls
 

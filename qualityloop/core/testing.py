@@ -3,7 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
@@ -141,6 +141,12 @@ class Org:
 
         for name in names:
             t = workflow.BY_NAME[name]
+            # Fill what the gates ask for, only where the transition may be taken at all.
+            if _complaint_of(complaint).status in t.sources:
+                if name == "approve_plan":
+                    self.plan_capa(complaint)
+                if name == "close":
+                    self.finish_actions(complaint)
             filled = {k: inputs.get(k, f"{name}: {k}") for k in t.requires}
             if t.signed:
                 filled["password"] = inputs.get("password", PASSWORD)
@@ -152,6 +158,60 @@ class Org:
                 **filled,
             )
         return complaint
+
+    def plan_capa(self, complaint) -> None:
+        """What the plan gate asks for: a root cause and a corrective action, if missing."""
+        from qualityloop.capa import services as capa
+        from qualityloop.capa.queries import action_summary
+        from qualityloop.investigation import services as investigation
+        from qualityloop.investigation.access import has_root_cause
+
+        complaint = _complaint_of(complaint)
+        if not has_root_cause(complaint):
+            investigation.set_root_cause(
+                actor=self.users["qe"],
+                complaint_id=complaint.pk,
+                statement="注塑保压时间不足，外壳内应力过大",
+                responsible_department_id=self.departments["prod"].pk,
+            )
+        if not action_summary(complaint).corrective:
+            capa.plan_action(
+                actor=self.users["qe"],
+                complaint_id=complaint.pk,
+                type="corrective",
+                title="调整注塑保压参数",
+                owner_id=self.users["prod_head"].pk,
+                department_id=self.departments["prod"].pk,
+                due_date=timezone.localdate() + timedelta(days=14),
+                expected_effect="外壳开裂不再发生",
+                effectiveness_criteria="连续三批抽检无开裂",
+            )
+
+    def finish_actions(self, complaint) -> None:
+        """What the close gate asks for: every action done and, if serious, verified."""
+        from qualityloop.capa import services as capa
+        from qualityloop.capa.choices import ActionStatus
+        from qualityloop.capa.queries import actions_for
+
+        complaint = _complaint_of(complaint)
+        for action in actions_for(complaint):
+            if action.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, "ineffective"):
+                capa.complete_action(actor=self.users["qe"], action_id=action.pk, note="已完成")
+                action.refresh_from_db()
+            if action.status == ActionStatus.DONE and complaint.severity in (1, 2):
+                capa.check_effectiveness(
+                    actor=self.users["qe"],
+                    action_id=action.pk,
+                    method="抽检三批",
+                    result="无开裂",
+                    rating="effective",
+                )
+
+
+def _complaint_of(complaint):
+    from qualityloop.complaints.models import Complaint
+
+    return Complaint.objects.get(pk=complaint.pk)
 
 
 def aware(*args) -> datetime:

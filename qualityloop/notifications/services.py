@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qualityloop.accounts.models import User
-from qualityloop.core import clock
+from qualityloop.core import backfill, clock
 from qualityloop.core.errors import NotAllowed, ValidationFailed
 
 from . import access, messages, webhooks
@@ -56,6 +56,8 @@ def notify(
     each active webhook endpoint subscribed to the event gets one message. Returns the in-app
     notifications created.
     """
+    if backfill.active():
+        return []  # replayed history: nobody is told again about the past
     event = NotifyEvent(event)
     data = _event_data(complaint, data)
     now = clock.now()

@@ -203,6 +203,58 @@ def _entry(event) -> Entry:
         entry.lines.append((_("Deadlines paused"), str(data["paused"])))
     elif kind == EventKind.RESUMED and data.get("waited_minutes") is not None:
         entry.lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
+    elif kind in (EventKind.INVESTIGATION, EventKind.ROOT_CAUSE):
+        entry.title = (
+            data.get("statement")
+            or data.get("checked")
+            or data.get("rma_number")
+            or data.get("problem")
+            or data.get("text")
+            or data.get("action")
+            or ""
+        )
+        for key, label in (
+            ("result", _("Result")),
+            ("scope_label", _("Scope")),
+            ("responsible", _("Responsibility")),
+            ("cause_code", _("Cause code")),
+        ):
+            if data.get(key):
+                entry.lines.append((label, str(data[key])))
+    elif kind in (EventKind.ACTION, EventKind.EFFECTIVENESS):
+        entry.title = " ".join(x for x in (data.get("number"), data.get("title")) if x)
+        for key, label in (
+            ("step", _("Step")),
+            ("rating", _("Rating")),
+            ("result", _("Result")),
+            ("text", _("Note")),
+        ):
+            if data.get(key):
+                entry.lines.append((label, str(data[key])))
+    elif kind in (EventKind.REMEDY, EventKind.COST):
+        entry.title = data.get("description") or data.get("kind") or data.get("category") or ""
+        if data.get("amount"):
+            entry.lines.append((_("Amount"), f"¥{data['amount']}"))
+        if data.get("step"):
+            entry.lines.append((_("Step"), str(data["step"])))
+    elif kind == EventKind.SIGNATURE:
+        transition = workflow.BY_NAME.get(data.get("subject"))
+        entry.title = str(transition.label) if transition else data.get("subject", "")
+        meaning = workflow.MEANING_LABELS.get(data.get("meaning"))
+        if meaning:
+            entry.lines.append((_("Meaning"), str(meaning)))
+        if data.get("hash"):
+            entry.lines.append((_("Content hash"), data["hash"][:16] + "…"))
+    elif kind == EventKind.SURVEY:
+        if data.get("outcome_score") is not None:
+            entry.lines.append((_("Outcome"), f"{data['outcome_score']}/5"))
+            entry.lines.append((_("Handling"), f"{data.get('handling_score')}/5"))
+        if data.get("comment"):
+            entry.lines.append(("", data["comment"]))
+        if data.get("to"):
+            entry.lines.append((_("To"), str(data["to"])))
+    elif kind == EventKind.KNOWLEDGE:
+        entry.title = data.get("title", "")
     elif kind == EventKind.MAJOR_CASE:
         if data.get("measure"):
             entry.title = data["measure"]

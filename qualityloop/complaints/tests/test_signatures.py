@@ -25,6 +25,7 @@ def at_knowledge(org, **fields):
         actor="qe",
     )
     services.record_customer_answer(actor=org["cs"], complaint_id=complaint.pk, text="已更换")
+    org.finish_actions(complaint)
     return Complaint.objects.get(pk=complaint.pk)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from qualityloop.core.errors import DomainError
 from qualityloop.core.testing import aware
@@ -138,7 +139,7 @@ def test_plain_text_is_not_html_escaped(complaint):
 )
 def test_what_reaches_beyond_the_context_is_refused_at_save(db, body):
     template = MessageTemplate(code="custom", language="en", subject="Hello", body=body)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         template.clean()
     (message,) = caught.value.message_dict["body"]
     assert message.startswith("The template cannot be used: ")

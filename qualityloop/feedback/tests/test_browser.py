@@ -1,0 +1,95 @@
+"""In a real browser: staff make a survey link in the panel; the complainant opens it,
+clicks the stars and sends the answer (CSRF cookie and all)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from qualityloop.core.testing import PASSWORD
+from qualityloop.feedback.models import Survey
+
+from .conftest import closed
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+SHOTS = os.environ.get("FEEDBACK_SCREENSHOTS")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _page(browser, **options):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_a_link_made_in_the_panel_is_answered_in_the_browser(
+    org_tx, live_server, browser, settings
+):
+    settings.QUALITYLOOP = {**settings.QUALITYLOOP, "BASE_URL": live_server.url}
+    complaint = closed(org_tx, complainant_language="en")
+
+    staff = _page(browser, locale="en-GB")
+    staff.goto(f"{live_server.url}/complaints/{complaint.pk}/")
+    staff.fill("#id_username", "cs")
+    staff.fill("#id_password", PASSWORD)
+    staff.click("form[action$='/login/'] button[type=submit]")
+    staff.wait_for_url(re.compile(rf"/complaints/{complaint.pk}/$"))
+    panel = staff.locator("#feedback")
+    panel.get_by_role("button", name="Create a survey link").click()
+    link = panel.locator("#survey-link")
+    link.wait_for()
+    url = link.input_value()
+    assert url.startswith(f"{live_server.url}/survey/")
+    _shot(staff, "panel-link")
+
+    # The complainant's browser is Chinese; the survey is in English, as the complainant chose.
+    complainant = _page(browser, locale="zh-CN")
+    complainant.goto(url)
+    assert complainant.locator("h1").inner_text() == "How did we do?"
+    complainant.locator("label[for='survey-outcome_score_1']").click()  # the second star
+    complainant.locator("label[for='survey-handling_score_4']").click()  # the fifth star
+    complainant.get_by_label("Yes").check()
+    complainant.get_by_label("Anything you want to tell us?").fill("Quick and polite.")
+    _shot(complainant, "survey-form")
+    complainant.get_by_role("button", name="Send my answer").click()
+    complainant.get_by_text("Thank you for your answer.").wait_for()
+
+    survey = Survey.objects.get()
+    assert (survey.outcome_score, survey.handling_score, survey.satisfied, survey.comment) == (
+        2,
+        5,
+        True,
+        "Quick and polite.",
+    )
+    complainant.goto(url)
+    assert complainant.locator("h1").inner_text() == (
+        "This link is not valid or has already been used."
+    )
+
+    staff.reload()
+    answered = staff.locator(f"#survey-{survey.pk}")
+    answered.wait_for()
+    assert "2/5" in answered.inner_text() and "Quick and polite." in answered.inner_text()
+    _shot(staff, "panel-answered")
