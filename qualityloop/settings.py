@@ -1,8 +1,7 @@
-from decimal import Decimal
-
 """Settings, all from the environment. Nothing secret lives in the repository."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
