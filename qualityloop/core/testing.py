@@ -56,8 +56,10 @@ def _ensure_defaults():
 
     defaults.install(SlaPolicy, SlaTarget, EscalationStep)
     from qualityloop.correspondence.testing import ensure_default_templates
+    from qualityloop.investigation.defaults import ensure_defaults as ensure_cause_codes
 
     ensure_default_templates()
+    ensure_cause_codes()
 
 
 class Org:

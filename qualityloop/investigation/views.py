@@ -78,13 +78,19 @@ def _context(request, complaint, **overrides) -> dict:
     )
     causes = diagram.fishbone_causes(complaint)
     root = access.root_cause_of(complaint)
-    by_category = []
-    for value, label in FishboneCategory.choices:
-        mains = [c for c in causes if c.category == value and not c.parent_id]
-        rows = []
-        for main in mains:
-            rows.append((main, [c for c in causes if c.parent_id == main.pk]))
-        by_category.append((value, label, rows))
+    # Per bone: its main causes, each with its sub-causes.
+    by_category = [
+        (
+            value,
+            label,
+            [
+                (main, [c for c in causes if c.parent_id == main.pk])
+                for main in causes
+                if main.category == value and not main.parent_id
+            ],
+        )
+        for value, label in FishboneCategory.choices
+    ]
 
     rma_forms = overrides.pop("rma_forms", {})
     chain_forms = overrides.pop("chain_forms", {})

@@ -204,23 +204,12 @@ def _entry(event) -> Entry:
     elif kind == EventKind.RESUMED and data.get("waited_minutes") is not None:
         entry.lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
     elif kind in (EventKind.INVESTIGATION, EventKind.ROOT_CAUSE):
-        entry.title = (
-            data.get("statement")
-            or data.get("checked")
-            or data.get("rma_number")
-            or data.get("problem")
-            or data.get("text")
-            or data.get("action")
-            or ""
-        )
-        for key, label in (
-            ("result", _("Result")),
-            ("scope_label", _("Scope")),
-            ("responsible", _("Responsibility")),
-            ("cause_code", _("Cause code")),
-        ):
-            if data.get(key):
-                entry.lines.append((label, str(data[key])))
+        from qualityloop.investigation.timeline import describe
+
+        title, lines, changes = describe(data)
+        entry.title = title
+        entry.lines.extend(lines)
+        entry.changes.extend(changes)
     elif kind in (EventKind.ACTION, EventKind.EFFECTIVENESS):
         entry.title = " ".join(x for x in (data.get("number"), data.get("title")) if x)
         for key, label in (

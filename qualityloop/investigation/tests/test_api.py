@@ -197,6 +197,10 @@ def test_lists_of_every_kind(org, complaint, as_user):
 
 
 def test_cause_codes(org, as_user):
+    anonymous = Client(headers={"Accept-Language": "en"}).get(
+        "/api/v1/complaints/investigation/cause-codes"
+    )
+    assert anonymous.status_code == 401
     response = as_user("ts_member").get("/api/v1/complaints/investigation/cause-codes")
     assert response.status_code == 200
     codes = response.json()
