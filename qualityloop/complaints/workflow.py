@@ -152,7 +152,8 @@ def _root_cause_and_corrective_action(f: Facts) -> str | None:
     if not f.corrective_actions:
         missing.append(_("at least one corrective action"))
     if missing:
-        return _("Record %(what)s before the plan is agreed.") % {"what": _(" and ").join(missing)}
+        what = str(_(" and ")).join(str(m) for m in missing)
+        return _("Record %(what)s before the plan is agreed.") % {"what": what}
     return None
 
 

@@ -331,9 +331,13 @@ def submit_rectification_plan(*, actor, complaint_id):
             raise DomainError(_("This complaint is not a major quality case."))
         if case.plan_submitted_at:
             raise DomainError(_("The plan has already been reported to management."))
+        from qualityloop.capa.queries import actions_for
+
         items = list(case.items.select_related("owner"))
-        if not items:
-            raise DomainError(_("Add at least one measure to the plan first."), field="measure")
+        # The plan is the complaint's CAPA actions plus any measures added to the case.
+        actions = list(actions_for(complaint))
+        if not items and not actions:
+            raise DomainError(_("Plan at least one action or measure first."), field="measure")
         now = wallclock.now()
         case.plan_submitted_at, case.plan_submitted_by = now, actor
         case.save(update_fields=["plan_submitted_at", "plan_submitted_by"])
@@ -341,11 +345,13 @@ def submit_rectification_plan(*, actor, complaint_id):
             complaint,
             EventKind.MAJOR_CASE,
             actor=actor,
-            data={"plan_submitted": True, "items": len(items)},
+            data={"plan_submitted": True, "items": len(items) + len(actions)},
         )
         for task in complaint.tasks.filter(status=TaskStatus.OPEN, title=PLAN_TASK_TITLE):
             task.status, task.completed_at, task.completed_by = TaskStatus.DONE, now, actor
-            task.outcome = _("Plan of %(n)d measure(s) reported to management.") % {"n": len(items)}
+            task.outcome = _("Plan of %(n)d measure(s) reported to management.") % {
+                "n": len(items) + len(actions)
+            }
             task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
             events.record(
                 complaint,
@@ -362,8 +368,18 @@ def submit_rectification_plan(*, actor, complaint_id):
                 opened_at=case.opened_at.isoformat(),
                 days_open=(now - complaint.received_at).days,
                 plan=[
-                    {"measure": i.measure, "owner": str(i.owner), "due": i.due_date.isoformat()}
-                    for i in items
+                    *(
+                        {
+                            "measure": f"{a.number} {a.title}",
+                            "owner": str(a.owner),
+                            "due": a.due_date.isoformat(),
+                        }
+                        for a in actions
+                    ),
+                    *(
+                        {"measure": i.measure, "owner": str(i.owner), "due": i.due_date.isoformat()}
+                        for i in items
+                    ),
                 ],
             ),
         )

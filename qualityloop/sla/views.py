@@ -57,9 +57,15 @@ def panel_context(user, complaint, **forms) -> dict:
     can_wait = access.can_wait(user, complaint)
     can_plan = case is not None and access.can_plan_rectification(user, complaint)
     version = {"version": complaint.version}
+    plan_actions = []
+    if case is not None:
+        from qualityloop.capa.queries import actions_for
+
+        plan_actions = list(actions_for(complaint))
     return {
         "clock_rows": clock_rows(complaint),
         "major_case": case,
+        "plan_actions": plan_actions,
         "wait_form": forms.get("wait_form") or WaitForm(initial=version)
         if can_wait and not complaint.waiting_since
         else None,

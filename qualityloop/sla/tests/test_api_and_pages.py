@@ -154,3 +154,32 @@ def test_the_page_shows_the_clocks_and_the_forms(org):
     assert "Wait for the complainant" not in own
     refused = member.post(f"/complaints/{complaint.pk}/resume/", {"version": 1})
     assert refused.status_code == 403
+
+
+def test_the_rectification_plan_is_made_of_the_complaints_actions(org, as_user):  # noqa: F811
+    from qualityloop.capa import services as capa
+
+    complaint = at_diagnosis(org)
+    capa.plan_action(
+        actor=org["qe"],
+        complaint_id=complaint.pk,
+        type="corrective",
+        title="更换注塑模具",
+        owner_id=org["prod_head"].pk,
+        due_date=clock.now().date() + timedelta(days=10),
+        expected_effect="不再开裂",
+        effectiveness_criteria="三批无开裂",
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(received_at=clock.now() - timedelta(days=8))
+    escalation.open_major_case_if_due(complaint_id=complaint.pk)
+    submitted = post(as_user("qe"), f"{API}/{complaint.pk}/major-case/submit", {})
+    assert submitted.status_code == 200
+    note = (
+        Notification.objects.filter(event="major_case", recipient=org["exec"]).order_by("pk").last()
+    )
+    year = clock.now().year
+    assert [p["measure"] for p in note.data["plan"]] == [f"CA-{year}-0001 更换注塑模具"]
+    client = Client(headers={"Accept-Language": "en"})
+    client.login(username="qe", password=PASSWORD)
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "更换注塑模具" in page and "Plan reported to management" in page
