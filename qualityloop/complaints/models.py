@@ -348,11 +348,13 @@ class Attachment(models.Model):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """For records that are only ever added to: events and signatures."""
+
     def update(self, **kwargs):
-        raise PermissionError("complaint events are append-only")
+        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only")
 
     def delete(self):
-        raise PermissionError("complaint events are append-only")
+        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
 class ComplaintEvent(models.Model):
@@ -430,6 +432,8 @@ class Signature(models.Model):
     content = models.JSONField(_("signed content"))
     content_hash = models.CharField(max_length=64)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["signed_at", "id"]
         verbose_name = _("electronic signature")
@@ -440,8 +444,8 @@ class Signature(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("A signature is never changed.")
+            raise PermissionError("signatures are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("A signature is never deleted.")
+        raise PermissionError("signatures are append-only")

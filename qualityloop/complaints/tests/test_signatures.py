@@ -1,12 +1,16 @@
 """Closure, verification, "no investigation needed" and reopening are signed electronically."""
 
+import json
+
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import translation
 
 from qualityloop.complaints import services, signatures
 from qualityloop.complaints.choices import EventKind, Scope, Severity
 from qualityloop.complaints.models import Complaint, Signature
+from qualityloop.complaints.tests.test_events import _raw, _tamper
 from qualityloop.core.errors import TransitionRefused, ValidationFailed
 from qualityloop.core.testing import PASSWORD, assert_audit_event, database_snapshot
 
@@ -106,8 +110,26 @@ def test_tampering_with_the_stored_content_is_detected(org):
     org.advance(complaint, "close", actor="qe")
     signature = Signature.objects.get(subject="close")
     content = dict(signature.content, inputs={"outcome": "改过的结论"})
-    Signature.objects.filter(pk=signature.pk).update(content=content)
+    with pytest.raises(PermissionError):
+        Signature.objects.filter(pk=signature.pk).update(content=content)
+    with pytest.raises(PermissionError):
+        signature.delete()
+    # What an intruder with database rights would do, past the append-only guards.
+    _tamper(
+        "UPDATE complaints_signature SET content = %s WHERE id = %s",
+        (json.dumps(content, ensure_ascii=False), signature.pk),
+    )
     assert not signatures.is_valid(Signature.objects.get(pk=signature.pk))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+def test_postgres_refuses_changing_a_signature_even_in_raw_sql(org):
+    complaint = at_knowledge(org)
+    org.advance(complaint, "close", actor="qe")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        _raw("UPDATE complaints_signature SET meaning = 'approved'")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        _raw("DELETE FROM complaints_signature")
 
 
 def test_no_investigation_is_signed_and_lets_a_major_complaint_close(org):
