@@ -40,6 +40,7 @@ from .choices import (
     TaskStatus,
     Warranty,
 )
+from .locking import lock_complaint
 from .models import (
     Attachment,
     Category,
@@ -104,11 +105,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 # ---------------------------------------------------------------- helpers
 
 
-def _lock(complaint_id) -> Complaint:
-    try:
-        return Complaint.objects.select_for_update().get(pk=complaint_id)
-    except (Complaint.DoesNotExist, ValueError, TypeError):
-        raise DomainError(_("No such complaint."), field="complaint", code="not_found") from None
+_lock = lock_complaint
 
 
 def _check_version(complaint: Complaint, expected_version) -> None:
@@ -139,12 +136,7 @@ def _label(complaint: Complaint, field: str):
 def _next_number() -> str:
     now = timezone.localtime(clock.now())
     key = f"{settings.QUALITYLOOP['NUMBER_PREFIX']}-{now.year}"
-    NumberSequence.objects.bulk_create([NumberSequence(key=key, last=0)], ignore_conflicts=True)
-    # The UPDATE holds the row lock until our transaction ends, so concurrent registrations
-    # queue here and each reads its own value.
-    NumberSequence.objects.filter(key=key).update(last=F("last") + 1)
-    last = NumberSequence.objects.get(key=key).last
-    return f"{key}-{last:06d}"
+    return f"{key}-{NumberSequence.take(key):06d}"
 
 
 def _resolve(data: dict, errors: dict[str, list[str]]) -> dict:

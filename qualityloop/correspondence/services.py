@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from qualityloop.complaints import events
 from qualityloop.complaints.choices import EventKind
+from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
 from qualityloop.core import backfill, clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
@@ -50,11 +51,8 @@ CARRIES_ANSWER = frozenset({Milestone.ANSWER, Milestone.REJECTION})
 
 def _lock(complaint_id, actor=None) -> Complaint:
     """The complaint, row locked; for an ``actor`` who may not see it, as if missing."""
-    try:
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-    except (ValueError, TypeError):
-        complaint = None
-    if complaint is None or (actor is not None and not access.can_read(actor, complaint)):
+    complaint = lock_complaint(complaint_id)
+    if actor is not None and not access.can_read(actor, complaint):
         raise DomainError(_("No such complaint."), field="complaint", code="not_found")
     return complaint
 

@@ -27,6 +27,7 @@ from qualityloop.complaints import access as complaint_access
 from qualityloop.complaints import events
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind
+from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import backfill, clock
@@ -78,14 +79,7 @@ def valid_for() -> timedelta:
 # ---------------------------------------------------------------- helpers
 
 
-def _lock(complaint_id) -> Complaint:
-    try:
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-    except (ValueError, TypeError):
-        complaint = None
-    if complaint is None:
-        raise DomainError(_("No such complaint."), field="complaint", code="not_found")
-    return complaint
+_lock = lock_complaint
 
 
 def _visible_to(actor, complaint: Complaint) -> bool:

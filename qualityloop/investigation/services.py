@@ -16,6 +16,7 @@ from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Supplier
 from qualityloop.complaints import attachments, events
 from qualityloop.complaints.choices import EventKind
+from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
 from qualityloop.complaints.services import _bump
 from qualityloop.core import clock
@@ -63,12 +64,7 @@ def _check_writable(actor, complaint: Complaint) -> None:
 
 def _lock(complaint_id, actor) -> Complaint:
     """The complaint, row locked, for an actor who may write its investigation."""
-    try:
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-    except (ValueError, TypeError):
-        complaint = None
-    if complaint is None:
-        raise _not_found()
+    complaint = lock_complaint(complaint_id)
     _check_writable(actor, complaint)
     return complaint
 
