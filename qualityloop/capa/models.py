@@ -32,16 +32,6 @@ MONEY_MAX = Decimal("999999999999.99")
 CURRENCY = "CNY"
 
 
-class ActionSequence(models.Model):
-    """The last action number handed out per year. Numbers are never reused."""
-
-    key = models.CharField(max_length=20, primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.last}"
-
-
 class Action(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     type = models.CharField(_("type"), max_length=20, choices=ActionType.choices)

@@ -18,7 +18,8 @@ from qualityloop.accounts.models import Department, User
 from qualityloop.complaints import attachments, events
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.models import Complaint
+from qualityloop.complaints.locking import lock_complaint
+from qualityloop.complaints.models import Complaint, NumberSequence
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, TransitionRefused, ValidationFailed
 from qualityloop.notifications import services as notifications
@@ -36,7 +37,6 @@ from .models import (
     ActionEvidence,
     ActionLink,
     ActionNote,
-    ActionSequence,
     CostLine,
     EffectivenessCheck,
     Remedy,
@@ -68,12 +68,7 @@ def _today() -> date:
 
 def _next_number() -> str:
     key = f"{NUMBER_PREFIX}-{_today().year}"
-    ActionSequence.objects.bulk_create([ActionSequence(key=key, last=0)], ignore_conflicts=True)
-    # The UPDATE holds the row lock until our transaction ends: concurrent planners queue
-    # here and each reads its own value.
-    ActionSequence.objects.filter(key=key).update(last=F("last") + 1)
-    last = ActionSequence.objects.get(key=key).last
-    return f"{key}-{last:04d}"
+    return f"{key}-{NumberSequence.take(key):04d}"
 
 
 def _not_found_complaint() -> DomainError:
@@ -82,11 +77,8 @@ def _not_found_complaint() -> DomainError:
 
 def _lock_complaint(actor, complaint_id) -> Complaint:
     """The complaint, row locked; one ``actor`` may not see counts as missing."""
-    try:
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-    except (ValueError, TypeError):
-        complaint = None
-    if complaint is None or not access.sees_complaint(actor, complaint):
+    complaint = lock_complaint(complaint_id)
+    if not access.sees_complaint(actor, complaint):
         raise _not_found_complaint()
     return complaint
 

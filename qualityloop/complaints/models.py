@@ -94,6 +94,16 @@ class NumberSequence(models.Model):
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
 
+    @classmethod
+    def take(cls, key: str) -> int:
+        """The next number for ``key`` (complaints "QC-2026", actions "CA-2026", …).
+
+        The UPDATE holds the row lock until the caller's transaction ends, so concurrent
+        callers queue here and each reads its own value; a rolled-back one uses none."""
+        cls.objects.bulk_create([cls(key=key, last=0)], ignore_conflicts=True)
+        cls.objects.filter(key=key).update(last=models.F("last") + 1)
+        return cls.objects.get(key=key).last
+
 
 class Complaint(models.Model):
     number = models.CharField(_("number"), max_length=30, unique=True)
