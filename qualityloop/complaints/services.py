@@ -385,18 +385,43 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
     if assignee is not None and assignee.department_id != department.pk:
         assignee = None
     stage_clock = sla_clocks.on_stage_entered(complaint, stage, at=now)
-    task = StageTask.objects.create(
-        complaint=complaint,
+    return open_task(
+        complaint,
+        actor=actor,
         stage=stage,
         title=str(Status(stage).label),
         department=department,
         assignee=assignee,
-        opened_at=now,
         due_at=(
             stage_clock.due_at
             if stage_clock
             else now + workflow.stage_due(stage, complaint.severity)
         ),
+        is_stage_task=True,
+    )
+
+
+def open_task(
+    complaint: Complaint,
+    *,
+    actor,
+    stage: str,
+    title: str,
+    department: Department,
+    assignee,
+    due_at: datetime,
+    is_stage_task: bool = False,
+) -> StageTask:
+    """Create a task with its "task opened" event; the caller holds the complaint's lock."""
+    task = StageTask.objects.create(
+        complaint=complaint,
+        stage=stage,
+        title=title,
+        department=department,
+        assignee=assignee,
+        is_stage_task=is_stage_task,
+        opened_at=clock.now(),
+        due_at=due_at,
     )
     events.record(
         complaint,
@@ -405,13 +430,13 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
         data={
             "task": task.pk,
             "stage": stage,
-            "stage_task": True,
-            "title": task.title,
+            **({"stage_task": True} if is_stage_task else {}),
+            "title": title,
             "department": department.pk,
             "department_label": str(department),
             "assignee": assignee.pk if assignee else None,
             "assignee_label": str(assignee) if assignee else None,
-            "due_at": task.due_at,
+            "due_at": due_at,
         },
     )
     return task
@@ -947,30 +972,14 @@ def add_task(
                 errors["assignee"] = [_("Choose an active member of that department.")]
         if errors:
             raise ValidationFailed(errors)
-        task = StageTask.objects.create(
-            complaint=complaint,
+        task = open_task(
+            complaint,
+            actor=actor,
             stage=complaint.status,
             title=title,
             department=department,
             assignee=assignee,
-            is_stage_task=False,
-            opened_at=clock.now(),
             due_at=due_at,
-        )
-        events.record(
-            complaint,
-            EventKind.TASK_OPENED,
-            actor=actor,
-            data={
-                "task": task.pk,
-                "stage": task.stage,
-                "title": title,
-                "department": department.pk,
-                "department_label": str(department),
-                "assignee": assignee.pk if assignee else None,
-                "assignee_label": str(assignee) if assignee else None,
-                "due_at": due_at,
-            },
         )
         _bump(complaint)
     return task

@@ -273,32 +273,17 @@ def _quality_department(complaint: Complaint) -> Department | None:
 
 
 def _open_task(complaint, *, title, due_at, department, assignee, actor) -> StageTask:
-    task = StageTask.objects.create(
-        complaint=complaint,
+    from qualityloop.complaints.services import open_task
+
+    return open_task(
+        complaint,
+        actor=actor,
         stage=complaint.status,
         title=title,
         department=department,
         assignee=assignee,
-        is_stage_task=False,
-        opened_at=wallclock.now(),
         due_at=due_at,
     )
-    events.record(
-        complaint,
-        EventKind.TASK_OPENED,
-        actor=actor,
-        data={
-            "task": task.pk,
-            "stage": task.stage,
-            "title": title,
-            "department": department.pk,
-            "department_label": str(department),
-            "assignee": assignee.pk if assignee else None,
-            "assignee_label": str(assignee) if assignee else None,
-            "due_at": due_at,
-        },
-    )
-    return task
 
 
 def on_urgent(complaint: Complaint, *, actor) -> bool:
