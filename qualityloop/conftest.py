@@ -1,6 +1,8 @@
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 
-from qualityloop.core.testing import Org
+from qualityloop.core.testing import Org, free_port, use_smtp
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +29,26 @@ def org_tx(transactional_db, settings, tmp_path):
     """Org whose rows are committed, for tests where several connections must see them."""
     _isolate(settings, tmp_path)
     return Org()
+
+
+class SmtpInbox(Message):
+    """What the test SMTP server received, as ``email.message.Message`` objects."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 that the app's mail goes to."""
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    use_smtp(settings, controller.port)
+    yield inbox
+    controller.stop()

@@ -2,56 +2,14 @@
 the words of the "acknowledgement" message template, and is logged with the messages."""
 
 import email
-import socket
 from email.header import decode_header, make_header
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.core.management import call_command
 
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.tasks import send_acknowledgement
 from qualityloop.core.testing import assert_audit_event
 from qualityloop.correspondence.models import Message as LoggedMessage
-from qualityloop.correspondence.testing import ensure_default_templates
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def templates(request):
-    """The default message templates (a transactional test before this one may have flushed
-    them with every other table)."""
-    ensure_default_templates()
 
 
 def acknowledgements():
@@ -65,7 +23,7 @@ def _subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
 
-def test_worker_sends_the_acknowledgement_once(org_tx, smtp, database_queue, templates):
+def test_worker_sends_the_acknowledgement_once(org_tx, smtp):
     """Committed for real: the worker, like a separate process, only sees committed rows."""
     complaint = org_tx.register(complainant_email="wang@example.com")
     assert smtp.messages == []
@@ -94,7 +52,7 @@ def test_worker_sends_the_acknowledgement_once(org_tx, smtp, database_queue, tem
     assert LoggedMessage.objects.filter(complaint=complaint).count() == 1
 
 
-def test_no_address_no_mail(org, smtp, database_queue, django_capture_on_commit_callbacks):
+def test_no_address_no_mail(org, smtp, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         org.register(complainant_email="")
     assert acknowledgements().count() == 0

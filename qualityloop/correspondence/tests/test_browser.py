@@ -11,7 +11,6 @@ from django.utils import translation
 from qualityloop.complaints.workflow import Status
 from qualityloop.core.testing import PASSWORD
 from qualityloop.correspondence.models import Message
-from qualityloop.correspondence.testing import ensure_default_templates
 
 from .helpers import in_diagnosis
 
@@ -39,7 +38,6 @@ def page():
 
 
 def test_choose_a_template_edit_it_and_send(org_tx, live_server, page):
-    ensure_default_templates()
     complaint = in_diagnosis(org_tx, complainant_email="wang@example.com")
 
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")

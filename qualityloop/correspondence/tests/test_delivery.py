@@ -13,12 +13,11 @@ from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import ComplaintEvent
 from qualityloop.complaints.tasks import send_acknowledgement
 from qualityloop.core.errors import DomainError
-from qualityloop.core.testing import assert_audit_event, run_worker
+from qualityloop.core.testing import assert_audit_event, free_port, run_worker
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message, MessageTemplate
 from qualityloop.correspondence.tasks import send_message_task, send_milestone_task
 
-from .conftest import free_port
 from .helpers import in_diagnosis, promise
 
 ANSWER = "我们将免费为您更换3台控制器，新件将于3月5日发出。"

@@ -1,9 +1,8 @@
-"""Real receivers on 127.0.0.1 for the notification tests: an SMTP server (aiosmtpd) and an
-HTTP server (http.server in a thread) that answers from a script and keeps what it got."""
+"""A real HTTP server on 127.0.0.1 for the notification tests (http.server in a thread) that
+answers from a script and keeps what it got. The SMTP server is the shared ``smtp`` fixture."""
 
 import array
 import json
-import socket
 import struct
 import threading
 from dataclasses import dataclass, field
@@ -11,41 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-# ---------------------------------------------------------------- SMTP
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp(settings):
-    port = free_port()
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    yield inbox
-    controller.stop()
-
 
 # ---------------------------------------------------------------- HTTP
 

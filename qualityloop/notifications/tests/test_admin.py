@@ -5,12 +5,10 @@ import pytest
 from django.test import Client
 
 from qualityloop.core.errors import NotAllowed
-from qualityloop.core.testing import run_worker
+from qualityloop.core.testing import free_port, run_worker
 from qualityloop.notifications import services
 from qualityloop.notifications.choices import DeliveryStatus
 from qualityloop.notifications.models import Delivery, WebhookEndpoint
-
-from .conftest import free_port
 
 DELIVERIES = "/admin/notifications/delivery/"
 ENDPOINTS = "/admin/notifications/webhookendpoint/"
