@@ -82,50 +82,51 @@ def panel_context(user, complaint, **forms) -> dict:
     }
 
 
-def _failed(request, complaint, status, **forms):
-    return _render_detail(request, complaint, status=status, **forms)
+def _submit(request, complaint, form, slot: str, call, message: str, **extra):
+    """Validate ``form`` and run ``call(cleaned_data)``: the fresh page when it went through,
+    else the page with the form in ``slot``, its errors next to its fields."""
+    status = 422
+    if form.is_valid():
+        ok, status = _call_service(form, lambda: call(form.cleaned_data))
+        if ok:
+            return _done(request, complaint.pk, message)
+    return _render_detail(request, complaint, status=status, **{slot: form}, **extra)
 
 
 @login_required
 @require_POST
 def wait(request, pk):
-    complaint = _complaint(request.user, pk)
-    form = WaitForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.wait_for_complainant(
-                actor=request.user,
-                complaint_id=pk,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("On hold: the deadlines are paused."))
-    return _failed(request, complaint, status, wait_form=form)
+    return _submit(
+        request,
+        _complaint(request.user, pk),
+        WaitForm(request.POST),
+        "wait_form",
+        lambda data: services.wait_for_complainant(
+            actor=request.user,
+            complaint_id=pk,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("On hold: the deadlines are paused."),
+    )
 
 
 @login_required
 @require_POST
 def resume(request, pk):
-    complaint = _complaint(request.user, pk)
-    form = ResumeForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.resume_from_waiting(
-                actor=request.user,
-                complaint_id=pk,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Resumed: the deadlines run again."))
-    return _failed(request, complaint, status, resume_form=form)
+    return _submit(
+        request,
+        _complaint(request.user, pk),
+        ResumeForm(request.POST),
+        "resume_form",
+        lambda data: services.resume_from_waiting(
+            actor=request.user,
+            complaint_id=pk,
+            note=data["note"],
+            expected_version=data["version"],
+        ),
+        _("Resumed: the deadlines run again."),
+    )
 
 
 @login_required
@@ -135,61 +136,51 @@ def remind(request, pk, task_id):
     task = get_object_or_404(StageTask, pk=task_id, complaint=complaint)
     if not access.can_remind(request.user, task):
         raise PermissionDenied
-    form = ReminderForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.send_reminder(
-                actor=request.user, task_id=task.pk, message=form.cleaned_data["message"]
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Reminder sent."))
-    return _failed(request, complaint, status, reminder_form=form, reminder_task=task.pk)
+    return _submit(
+        request,
+        complaint,
+        ReminderForm(request.POST),
+        "reminder_form",
+        lambda data: services.send_reminder(
+            actor=request.user, task_id=task.pk, message=data["message"]
+        ),
+        _("Reminder sent."),
+        reminder_task=task.pk,
+    )
 
 
 @login_required
 @require_POST
 def escalate(request, pk):
-    complaint = _complaint(request.user, pk)
-    form = EscalateForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.escalate_to_management(
-                actor=request.user,
-                complaint_id=pk,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Escalated to management."))
-    return _failed(request, complaint, status, escalate_form=form)
+    return _submit(
+        request,
+        _complaint(request.user, pk),
+        EscalateForm(request.POST),
+        "escalate_form",
+        lambda data: services.escalate_to_management(
+            actor=request.user, complaint_id=pk, reason=data["reason"], note=data["note"]
+        ),
+        _("Escalated to management."),
+    )
 
 
 @login_required
 @require_POST
 def add_item(request, pk):
-    complaint = _complaint(request.user, pk)
-    form = RectificationItemForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.add_rectification_item(
-                actor=request.user,
-                complaint_id=pk,
-                measure=form.cleaned_data["measure"],
-                owner_id=form.cleaned_data["owner"].pk,
-                due_date=form.cleaned_data["due_date"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Measure added to the rectification plan."))
-    return _failed(request, complaint, status, rectify_form=form)
+    return _submit(
+        request,
+        _complaint(request.user, pk),
+        RectificationItemForm(request.POST),
+        "rectify_form",
+        lambda data: services.add_rectification_item(
+            actor=request.user,
+            complaint_id=pk,
+            measure=data["measure"],
+            owner_id=data["owner"].pk,
+            due_date=data["due_date"],
+        ),
+        _("Measure added to the rectification plan."),
+    )
 
 
 @login_required
@@ -203,4 +194,4 @@ def submit_plan(request, pk):
     )
     if ok:
         return _done(request, pk, _("Rectification plan reported to management."))
-    return _failed(request, complaint, status, rectify_form=form)
+    return _render_detail(request, complaint, status=status, rectify_form=form)
