@@ -22,6 +22,7 @@ from qualityloop.complaints.workflow import FINAL
 from qualityloop.core import backfill
 from qualityloop.core import clock as wallclock
 from qualityloop.notifications.choices import NotifyEvent
+from qualityloop.notifications.services import notify
 
 from .choices import Recipient
 from .clocks import STAGE_CLOCKS, is_urgent
@@ -37,12 +38,6 @@ PLAN_TASK_TITLE = "质量问题整改措施表 Rectification plan"
 
 def major_case_after() -> timedelta:
     return timedelta(days=getattr(settings, "MAJOR_CASE_AFTER_DAYS", 7))
-
-
-def notify(**kwargs):
-    from qualityloop.notifications.services import notify as send
-
-    return send(**kwargs)
 
 
 # ---------------------------------------------------------------- who

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qualityloop.notifications.choices import NotifyEvent
+from qualityloop.notifications.services import notify
+
 from . import china
 from .models import BusinessCalendar, CalendarDay, WorkingWindow
 from .worktime import WorkingTime
@@ -163,8 +166,6 @@ def send_reminder(*, actor, task_id, message: str):
     from qualityloop.complaints.models import StageTask
     from qualityloop.complaints.services import _bump, _lock
     from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-    from qualityloop.notifications.choices import NotifyEvent
-    from qualityloop.notifications.services import notify
 
     from .choices import Recipient
     from .escalation import _about, recipients
@@ -212,8 +213,6 @@ def escalate_to_management(*, actor, complaint_id, reason: str, note: str = ""):
     from qualityloop.complaints.choices import EventKind
     from qualityloop.complaints.services import _bump, _lock
     from qualityloop.core.errors import NotAllowed, ValidationFailed
-    from qualityloop.notifications.choices import NotifyEvent
-    from qualityloop.notifications.services import notify
 
     from .choices import ManagementReason
     from .escalation import _about, executives
@@ -316,8 +315,6 @@ def submit_rectification_plan(*, actor, complaint_id):
     from qualityloop.complaints.services import _bump, _lock
     from qualityloop.core import clock as wallclock
     from qualityloop.core.errors import DomainError, NotAllowed
-    from qualityloop.notifications.choices import NotifyEvent
-    from qualityloop.notifications.services import notify
 
     from .escalation import PLAN_TASK_TITLE, _about, executives
     from .models import MajorCase

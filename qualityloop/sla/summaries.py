@@ -18,6 +18,8 @@ from qualityloop.accounts.models import User
 from qualityloop.complaints.models import Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL
 from qualityloop.core import clock as wallclock
+from qualityloop.notifications.choices import NotifyEvent
+from qualityloop.notifications.services import notify
 
 from .models import MajorCase, SummaryRun
 
@@ -83,9 +85,6 @@ def management() -> list[User]:
 
 def send_summary(*, period: str, period_start: date) -> bool:
     """Send one period's summary; False if it already went out or the period is not over."""
-    from qualityloop.notifications.choices import NotifyEvent
-    from qualityloop.notifications.services import notify
-
     now = wallclock.now()
     end = period_end(period, period_start)
     if now < send_time(period, period_start):
