@@ -1,11 +1,10 @@
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from qualityloop.core.tokens import digest_of, new_secret
 
 from .choices import DepartmentKind, Role
 
@@ -81,12 +80,10 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @staticmethod
-    def digest_of(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
+    digest_of = staticmethod(digest_of)
 
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
-        raw = "ql_" + secrets.token_urlsafe(32)
+        raw = new_secret("ql_")
         token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=cls.digest_of(raw))
         return token, raw

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qualityloop.core import clock
+from qualityloop.core.tokens import digest_of
 
 from .choices import SURVEY_STATE_COLOURS, AnswerChannel, SurveyState
 
@@ -129,9 +128,7 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.created_at:%Y-%m-%d} {self.get_state_display()}"
 
-    @staticmethod
-    def digest_of(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
+    digest_of = staticmethod(digest_of)
 
     def state_at(self, moment) -> str:
         if self.responded_at is not None:

@@ -9,7 +9,6 @@ it to management (``settings.SURVEY_LOW_SCORE_ACTION``) and tells the quality en
 """
 
 import logging
-import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from qualityloop.complaints.models import Complaint
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import backfill, clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+from qualityloop.core.tokens import digest_of, new_secret
 from qualityloop.notifications.choices import NotifyEvent
 from qualityloop.notifications.services import notify
 from qualityloop.sla import services as sla_services
@@ -171,8 +171,8 @@ def survey_url(raw_token: str) -> str:
 
 
 def _new_token() -> tuple[str, str]:
-    raw = secrets.token_urlsafe(32)
-    return raw, Survey.digest_of(raw)
+    raw = new_secret()
+    return raw, digest_of(raw)
 
 
 def _issue(complaint: Complaint, *, actor, key=None) -> tuple[Survey, str]:
