@@ -187,6 +187,15 @@ QUALITYLOOP = {
     # Links in e-mail and robot messages point here.
     "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8000"),
 }
+# The apps that react to a complaint's life, in the order they react (complaints/hooks.py).
+COMPLAINT_HOOKS = [
+    "qualityloop.investigation.hooks",
+    "qualityloop.capa.hooks",
+    "qualityloop.sla.hooks",
+    "qualityloop.correspondence.hooks",
+    "qualityloop.feedback.hooks",
+    "qualityloop.knowledge.hooks",
+]
 # A failed notification is retried after these many seconds, then given up.
 NOTIFY_RETRY_BACKOFF = [60, 300, 1800, 7200, 21600]
 NOTIFY_HTTP_TIMEOUT = float(os.environ.get("NOTIFY_HTTP_TIMEOUT", "5"))

@@ -15,10 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualityloop.accounts.models import Department, User
-from qualityloop.complaints import attachments, events
-from qualityloop.complaints import services as complaint_services
+from qualityloop.complaints import attachments, changes
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint, NumberSequence
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, TransitionRefused, ValidationFailed
@@ -71,18 +69,6 @@ def _next_number() -> str:
     return f"{key}-{NumberSequence.take(key):04d}"
 
 
-def _not_found_complaint() -> DomainError:
-    return DomainError(_("No such complaint."), field="complaint", code="not_found")
-
-
-def _lock_complaint(actor, complaint_id) -> Complaint:
-    """The complaint, row locked; one ``actor`` may not see counts as missing."""
-    complaint = lock_complaint(complaint_id)
-    if not access.sees_complaint(actor, complaint):
-        raise _not_found_complaint()
-    return complaint
-
-
 def _lock_action(actor, action_id, *, also=()) -> tuple[Action, list[Complaint]]:
     """The action and every complaint it serves (plus ``also``), all row locked: the action
     first, then the complaints in id order."""
@@ -94,7 +80,7 @@ def _lock_action(actor, action_id, *, also=()) -> tuple[Action, list[Complaint]]
         raise DomainError(_("No such action."), field="action", code="not_found")
     # Links change only under the action's lock, so this list holds until we commit.
     ids = set(action.links.values_list("complaint_id", flat=True)) | set(also)
-    complaints = list(Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    complaints = changes.lock_many(ids)
     return action, complaints
 
 
@@ -112,8 +98,7 @@ def _action_data(action: Action, step: str, **more) -> dict:
 
 def _record(complaints, kind: str, *, actor, data: dict, reason: str = "") -> None:
     for complaint in complaints:
-        events.record(complaint, kind, actor=actor, data=data, reason=reason)
-        complaint_services._bump(complaint)
+        changes.record(complaint, kind, actor=actor, data=data, reason=reason)
 
 
 def _text(errors, field: str, value, *, required: bool = True, limit: int = TEXT_MAX) -> str:
@@ -215,7 +200,7 @@ def plan_action(
 ) -> Action:
     """Plan an action for a complaint; its owner is told."""
     with transaction.atomic():
-        complaint = _lock_complaint(actor, complaint_id)
+        complaint = changes.lock(complaint_id, actor=actor, may=access.sees_complaint)
         if not access.can_plan(actor, complaint):
             raise NotAllowed(_("You may not plan actions for this complaint."))
         errors: dict[str, list[str]] = {}
@@ -312,12 +297,12 @@ def link_action(*, actor: User, action_id, complaint_id) -> ActionLink:
     try:
         target_id = int(complaint_id)
     except (ValueError, TypeError):
-        raise _not_found_complaint() from None
+        raise changes.not_found() from None
     with transaction.atomic():
         action, complaints = _lock_action(actor, action_id, also=[target_id])
         target = next((c for c in complaints if c.pk == target_id), None)
         if target is None or not access.sees_complaint(actor, target):
-            raise _not_found_complaint()
+            raise changes.not_found()
         if not access.can_link(actor, target):
             raise NotAllowed(_("You may not link actions to this complaint."))
         if action.links.filter(complaint_id=target_id).exists():
@@ -547,7 +532,7 @@ def _remedy_data(remedy: Remedy, step: str, **more) -> dict:
 
 def propose_remedy(*, actor: User, complaint_id, kind: str, description: str, amount) -> Remedy:
     with transaction.atomic():
-        complaint = _lock_complaint(actor, complaint_id)
+        complaint = changes.lock(complaint_id, actor=actor, may=access.sees_complaint)
         if not access.can_propose_remedy(actor, complaint):
             raise NotAllowed(_("You may not propose remedies for this complaint."))
         errors: dict[str, list[str]] = {}
@@ -587,7 +572,7 @@ def _lock_remedy(actor, remedy_id) -> tuple[Remedy, Complaint]:
         found = None
     if found is None:
         raise DomainError(_("No such remedy."), field="remedy", code="not_found")
-    complaint = _lock_complaint(actor, found)
+    complaint = changes.lock(found, actor=actor, may=access.sees_complaint)
     return Remedy.objects.select_for_update().get(pk=remedy_id), complaint
 
 
@@ -669,7 +654,7 @@ def add_cost_line(
     *, actor: User, complaint_id, category: str, description: str, amount, incurred_on
 ) -> CostLine:
     with transaction.atomic():
-        complaint = _lock_complaint(actor, complaint_id)
+        complaint = changes.lock(complaint_id, actor=actor, may=access.sees_complaint)
         if not access.can_add_cost(actor, complaint):
             raise NotAllowed(_("You may not record costs for this complaint."))
         errors: dict[str, list[str]] = {}

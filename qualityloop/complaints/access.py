@@ -9,7 +9,7 @@ from django.http import Http404
 
 from qualityloop.accounts.choices import Role
 
-from . import workflow
+from . import hooks, workflow
 from .models import Complaint, StageTask
 
 SEE_ALL = frozenset(
@@ -28,17 +28,24 @@ def _active(user) -> bool:
 
 
 def visible_complaints(user) -> QuerySet[Complaint]:
+    """Every complaint ``user`` may read: all of them for the roles that see everything; for
+    the others those their department is responsible for or has a task on, those where they
+    hold a task, and those the subscribed apps name (``readers`` hook: e.g. the owner of an
+    action or the verifier of a check on it)."""
     qs = Complaint.objects.all()
     if not _active(user):
         return qs.none()
     if user.role in SEE_ALL:
         return qs
+    scope = Q(Exists(StageTask.objects.filter(complaint=OuterRef("pk"), assignee=user)))
     if user.role in DEPARTMENT_SCOPED and user.department_id:
         involved = StageTask.objects.filter(
             complaint=OuterRef("pk"), department_id=user.department_id
         )
-        return qs.filter(Q(responsible_department_id=user.department_id) | Exists(involved))
-    return qs.none()
+        scope |= Q(responsible_department_id=user.department_id) | Exists(involved)
+    for readers in hooks.collect("readers", user):
+        scope |= readers
+    return qs.filter(scope)
 
 
 def get_complaint_for(user, pk, *, queryset: QuerySet | None = None) -> Complaint:

@@ -75,6 +75,16 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class TaskKind(models.TextChoices):
+    """What a task is for; code finds tasks by kind, never by title."""
+
+    STAGE = "stage", _("Stage")
+    EXTRA = "extra", _("Extra task")
+    RESPONSE_MEETING = "response_meeting", _("Response meeting")
+    MANAGEMENT_REPORT = "management_report", _("Report to management")
+    RECTIFICATION_PLAN = "rectification_plan", _("Rectification plan")
+
+
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     EDITED = "edited", _("Fields changed")

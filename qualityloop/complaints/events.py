@@ -13,7 +13,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from qualityloop.core import clock
 
+from . import hooks
+from .choices import EventKind
 from .models import Complaint, ComplaintEvent
+
+
+def kind_label(kind: str) -> str:
+    """What a person reads for an event kind: the register's own kinds, and those the
+    subscribed apps declare (``event_kinds`` hook), so an app adds kinds without a migration
+    here."""
+    if kind in EventKind.values:
+        return str(EventKind(kind).label)
+    for declared in hooks.collect("event_kinds"):
+        if kind in declared:
+            return str(declared[kind])
+    return kind
 
 
 def _digest(*, complaint_number: str, seq: int, kind: str, actor_id, at, data, reason, prev):

@@ -13,6 +13,7 @@ from .choices import (
     Scope,
     Severity,
     SeveritySource,
+    TaskKind,
     TaskStatus,
     Warranty,
 )
@@ -305,7 +306,9 @@ class StageTask(models.Model):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
-    is_stage_task = models.BooleanField(default=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.EXTRA
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
@@ -329,6 +332,10 @@ class StageTask(models.Model):
 
     def __str__(self) -> str:
         return str(self.label)
+
+    @property
+    def is_stage_task(self) -> bool:
+        return self.kind == TaskKind.STAGE
 
     @property
     def label(self):

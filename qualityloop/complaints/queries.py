@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from . import access, search
-from .choices import TaskStatus
+from .choices import TaskKind, TaskStatus
 from .models import Category, Complaint, StageTask
 from .workflow import FINAL, Status
 
@@ -111,7 +111,7 @@ def filtered(qs: QuerySet[Complaint], f: Filters, *, many: bool = False) -> Quer
 
 def with_current_task(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     stage_task = StageTask.objects.filter(
-        complaint=OuterRef("pk"), status=TaskStatus.OPEN, is_stage_task=True
+        complaint=OuterRef("pk"), status=TaskStatus.OPEN, kind=TaskKind.STAGE
     ).order_by("due_at")
     return qs.select_related("category", "category__parent", "product", "customer").annotate(
         task_due_at=Subquery(stage_task.values("due_at")[:1]),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from . import workflow
+from . import events, workflow
 from .choices import Channel, ComplainantType, Remedy, Scope, Severity, SeveritySource, Warranty
 from .models import DESCRIPTION_MAX, Attachment, Complaint, ComplaintEvent, StageTask
 from .workflow import Status
@@ -498,7 +498,7 @@ def event_out(e: ComplaintEvent) -> dict:
     return {
         "seq": e.seq,
         "kind": e.kind,
-        "kind_label": str(e.get_kind_display()),
+        "kind_label": events.kind_label(e.kind),
         "actor": ref(e.actor),
         "at": e.at,
         "data": e.data,

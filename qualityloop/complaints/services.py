@@ -11,36 +11,32 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualityloop.accounts.choices import DepartmentKind
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Batch, Customer, Product
-from qualityloop.core import backfill, clock
+from qualityloop.core import clock
 from qualityloop.core.errors import (
     DomainError,
     NotAllowed,
-    StaleVersion,
     TransitionRefused,
     ValidationFailed,
 )
-from qualityloop.correspondence import services as correspondence
-from qualityloop.sla import clocks as sla_clocks
-from qualityloop.sla import escalation
-from qualityloop.sla.models import MajorCase
 
-from . import access, attachments, events, search, signatures, workflow
+from . import access, attachments, events, hooks, search, signatures, workflow
+from .changes import bump, check_version, lock
 from .choices import (
     CLAIM_OR_RETURN,
     EventKind,
     Severity,
     SeveritySource,
+    TaskKind,
     TaskStatus,
     Warranty,
 )
-from .locking import lock_complaint
 from .models import (
     Attachment,
     Category,
@@ -97,26 +93,10 @@ SEARCHED = (
     "model_number",
 )
 REPEAT_WINDOW = timedelta(days=365)
-# Transitions after which the complainant is told by e-mail (correspondence milestones).
-MILESTONES = {"close": "closure", "close_at_first_contact": "closure", "reject": "rejection"}
 CLOCK_SKEW = timedelta(minutes=5)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-_lock = lock_complaint
-
-
-def _check_version(complaint: Complaint, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != complaint.version:
-        raise StaleVersion(complaint.version)
-
-
-def _bump(complaint: Complaint, *fields: str) -> None:
-    complaint.version = F("version") + 1
-    complaint.save(update_fields=[*fields, "version", "updated_at"])
-    complaint.refresh_from_db(fields=["version"])
 
 
 def _raw(value):
@@ -340,13 +320,18 @@ def _replan(complaint: Complaint, actor) -> None:
     """Targets follow the grade and category; a complaint that became urgent alerts now."""
     if complaint.status in workflow.FINAL:
         return
-    sla_clocks.replan(complaint, at=clock.now())
+    hooks.call("replanned", complaint, actor=actor)
     current = current_stage_task(complaint)
-    stage_clock = complaint.clocks.filter(kind=complaint.status, stopped_at__isnull=True).first()
-    if current is not None and stage_clock is not None and current.due_at != stage_clock.due_at:
-        current.due_at = stage_clock.due_at
+    due = _stage_due(complaint, complaint.status)
+    if current is not None and due is not None and current.due_at != due:
+        current.due_at = due
         current.save(update_fields=["due_at"])
-    escalation.on_urgent(complaint, actor=actor)
+
+
+def _stage_due(complaint: Complaint, stage: str) -> datetime | None:
+    """When the subscribers (deadlines) say the stage's task is due, if any does."""
+    dues = hooks.collect("stage_due", complaint, stage=stage)
+    return dues[0] if dues else None
 
 
 def _index(complaint: Complaint) -> None:
@@ -384,7 +369,7 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
     department = _department_for(stage, complaint)
     if assignee is not None and assignee.department_id != department.pk:
         assignee = None
-    stage_clock = sla_clocks.on_stage_entered(complaint, stage, at=now)
+    hooks.call("stage_entered", complaint, stage=stage, actor=actor, at=now)
     return open_task(
         complaint,
         actor=actor,
@@ -393,11 +378,9 @@ def _open_stage_task(complaint: Complaint, stage: str, actor, assignee=None) -> 
         department=department,
         assignee=assignee,
         due_at=(
-            stage_clock.due_at
-            if stage_clock
-            else now + workflow.stage_due(stage, complaint.severity)
+            _stage_due(complaint, stage) or now + workflow.stage_due(stage, complaint.severity)
         ),
-        is_stage_task=True,
+        kind=TaskKind.STAGE,
     )
 
 
@@ -410,7 +393,7 @@ def open_task(
     department: Department,
     assignee,
     due_at: datetime,
-    is_stage_task: bool = False,
+    kind: str = TaskKind.EXTRA,
 ) -> StageTask:
     """Create a task with its "task opened" event; the caller holds the complaint's lock."""
     task = StageTask.objects.create(
@@ -419,7 +402,7 @@ def open_task(
         title=title,
         department=department,
         assignee=assignee,
-        is_stage_task=is_stage_task,
+        kind=kind,
         opened_at=clock.now(),
         due_at=due_at,
     )
@@ -430,7 +413,8 @@ def open_task(
         data={
             "task": task.pk,
             "stage": stage,
-            **({"stage_task": True} if is_stage_task else {}),
+            **({"stage_task": True} if kind == TaskKind.STAGE else {}),
+            **({"kind": kind} if kind not in (TaskKind.STAGE, TaskKind.EXTRA) else {}),
             "title": title,
             "department": department.pk,
             "department_label": str(department),
@@ -444,17 +428,15 @@ def open_task(
 
 def current_stage_task(complaint: Complaint) -> StageTask | None:
     return (
-        complaint.tasks.filter(is_stage_task=True, status=TaskStatus.OPEN, stage=complaint.status)
+        complaint.tasks.filter(kind=TaskKind.STAGE, status=TaskStatus.OPEN, stage=complaint.status)
         .select_related("department", "assignee")
         .first()
     )
 
 
 def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
-    from qualityloop.capa.queries import action_summary
-    from qualityloop.investigation.access import has_root_cause
-
-    actions = action_summary(complaint)
+    """The guards' snapshot: the register's own facts plus what subscribers contribute
+    (root cause, actions, major case), each read by the app that keeps it."""
     other_open = complaint.tasks.filter(status=TaskStatus.OPEN)
     if stage_task is not None:
         other_open = other_open.exclude(pk=stage_task.pk)
@@ -466,13 +448,7 @@ def facts(complaint: Complaint, stage_task: StageTask | None) -> workflow.Facts:
         customer_answered=complaint.customer_answered_at is not None,
         verified=complaint.verified_at is not None,
         investigation_waived=complaint.investigation_waived_at is not None,
-        has_root_cause=has_root_cause(complaint),
-        corrective_actions=actions.corrective,
-        open_actions=actions.open,
-        unverified_actions=actions.unverified,
-        major_case_unplanned=MajorCase.objects.filter(
-            complaint=complaint, plan_submitted_at__isnull=True
-        ).exists(),
+        **hooks.merged("gate_facts", complaint),
     )
 
 
@@ -531,17 +507,10 @@ def register_complaint(*, actor: User, data: dict[str, Any], files: Iterable = (
             )
             for s in stored:
                 _attach(complaint, actor, s)
-            sla_clocks.on_registered(complaint)
             assignee = actor if actor.department_id else None
             _open_stage_task(complaint, Status.INTAKE, actor, assignee=assignee)
-            escalation.on_urgent(complaint, actor=actor)
-            escalation.schedule_major_case_check(complaint)
+            hooks.call("registered", complaint, actor=actor)
             _index(complaint)
-            if complaint.complainant_email and not backfill.active():
-                from .tasks import send_acknowledgement
-
-                pk = complaint.pk
-                transaction.on_commit(lambda: send_acknowledgement.enqueue(pk))
     except BaseException:
         for s in stored:
             attachments.discard(s)
@@ -596,10 +565,10 @@ def update_complaint(
 ) -> Complaint:
     """Edit fields of an open complaint; a stale ``expected_version`` is a conflict."""
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.can_edit(actor, complaint):
             raise NotAllowed(_("You may not edit this complaint."))
-        _check_version(complaint, expected_version)
+        check_version(complaint, expected_version)
         snapshot = {f: getattr(complaint, f) for f in INPUT_FIELDS}
         labels = {f: _label(complaint, f) for f in INPUT_FIELDS if f.endswith("_id")}
         _apply_inputs(complaint, changes)
@@ -608,7 +577,7 @@ def update_complaint(
             return complaint
         before_severity = complaint.severity
         regraded = bool(GRADING_INPUTS & set(changed)) and _apply_grade(complaint)
-        _bump(
+        bump(
             complaint,
             *changed,
             "model_number",
@@ -653,10 +622,10 @@ def override_grade(
 ) -> Complaint:
     """Set the grade by hand (a reason is required), or hand it back to the rules (None)."""
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.can_override_grade(actor, complaint):
             raise NotAllowed(_("You may not change the grade of this complaint."))
-        _check_version(complaint, expected_version)
+        check_version(complaint, expected_version)
         before = complaint.severity
         if severity is None:
             complaint.severity_source = SeveritySource.DEFAULT
@@ -670,7 +639,7 @@ def override_grade(
             complaint.severity_source = SeveritySource.OVERRIDE
             complaint.severity_rule = None
             complaint.severity_basis = reason.strip()[:300]
-        _bump(complaint, "severity", "severity_source", "severity_rule", "severity_basis")
+        bump(complaint, "severity", "severity_source", "severity_rule", "severity_basis")
         _grade_event(complaint, actor, before, reason=(reason or "").strip())
         if complaint.severity != before:
             _replan(complaint, actor)
@@ -701,8 +670,8 @@ def transition_complaint(
     inputs = {"reason": reason, "explanation": explanation, "outcome": outcome, "answer": answer}
     inputs = {k: (v or "").strip() for k, v in inputs.items()}
     with transaction.atomic():
-        complaint = _lock(complaint_id)
-        _check_version(complaint, expected_version)
+        complaint = lock(complaint_id)
+        check_version(complaint, expected_version)
         stage_task = current_stage_task(complaint)
         if not system and not access.may_take(actor, transition, complaint, stage_task):
             raise NotAllowed(
@@ -731,42 +700,11 @@ def transition_complaint(
             stage_task.outcome = inputs["outcome"] or inputs["reason"] or inputs["answer"]
             stage_task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
 
-        fields = ["status"]
-        if name == "close_at_first_contact":
-            complaint.customer_answer, complaint.customer_answered_at = inputs["answer"], now
-            complaint.first_contact_resolution = True
-            fields += ["customer_answer", "customer_answered_at", "first_contact_resolution"]
-        elif name == "reject":
-            complaint.customer_answer, complaint.customer_answered_at = inputs["explanation"], now
-            fields += ["customer_answer", "customer_answered_at"]
-        elif name == "verify":
-            complaint.verified_at = now
-            fields.append("verified_at")
-        elif name == "fail_verification":
-            complaint.verified_at = None
-            fields.append("verified_at")
-        elif name == "no_investigation":
-            complaint.investigation_waived_at = now
-            fields.append("investigation_waived_at")
-        elif name == "reopen":
-            complaint.reopen_count += 1
-            complaint.closed_at = complaint.verified_at = complaint.customer_answered_at = None
-            complaint.investigation_waived_at = None
-            complaint.first_contact_resolution = False
-            fields += [
-                "reopen_count",
-                "verified_at",
-                "customer_answered_at",
-                "investigation_waived_at",
-                "first_contact_resolution",
-            ]
-        if transition.target in workflow.FINAL:
-            complaint.closed_at = now
-            complaint.waiting_since = None
-            fields.append("waiting_since")
-        fields.append("closed_at")
+        changed = transition.field_changes(current=complaint, inputs=inputs, now=now)
+        for field_name, value in changed.items():
+            setattr(complaint, field_name, value)
         complaint.status = transition.target
-        _bump(complaint, *fields)
+        bump(complaint, "status", *changed)
 
         events.record(
             complaint,
@@ -796,13 +734,12 @@ def transition_complaint(
                     "hash": signature.content_hash,
                 },
             )
-        sla_clocks.on_stage_left(complaint, source, at=now)
-        if name in ("close_at_first_contact", "reject"):
-            sla_clocks.on_answered(complaint, at=now)
-        if name == "reopen":
-            sla_clocks.on_reopened(complaint, at=now)
+        hooks.call("stage_left", complaint, stage=source, transition=name, actor=actor, at=now)
+        if transition.answers:
+            hooks.call("answered", complaint, actor=actor, at=now, transition=name)
+        if source in workflow.FINAL:
+            hooks.call("reopened", complaint, actor=actor, at=now)
         if transition.target in workflow.FINAL:
-            sla_clocks.on_final(complaint, at=now)
             for task in complaint.tasks.filter(status=TaskStatus.OPEN):
                 task.status = TaskStatus.CANCELLED
                 task.completed_at = now
@@ -814,17 +751,9 @@ def transition_complaint(
                     actor=actor,
                     data={"task": task.pk, "title": task.title},
                 )
+            hooks.call("finished", complaint, transition=name, actor=actor, at=now)
         else:
             _open_stage_task(complaint, transition.target, actor)
-        if milestone := MILESTONES.get(name):
-            correspondence.send_milestone(complaint_id=complaint.pk, milestone=milestone)
-        if transition.target == Status.CLOSED:
-            from qualityloop.feedback import services as feedback
-            from qualityloop.knowledge import services as knowledge
-
-            feedback.send_survey(complaint_id=complaint.pk)
-            if name == "close":
-                knowledge.create_from_complaint(complaint_id=complaint.pk, actor=actor)
     return complaint
 
 
@@ -834,27 +763,28 @@ def record_customer_answer(
     """Record the answer (处理方案) given to the complainant."""
     text = (text or "").strip()
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.can_answer(actor, complaint):
             raise NotAllowed(_("You may not answer for this complaint."))
-        _check_version(complaint, expected_version)
+        check_version(complaint, expected_version)
         if not text:
             raise ValidationFailed({"text": [_("This field is required.")]})
         if len(text) > 10000:
             raise ValidationFailed({"text": [_("At most 10000 characters.")]})
         complaint.customer_answer = text
         complaint.customer_answered_at = clock.now()
-        _bump(complaint, "customer_answer", "customer_answered_at")
-        sla_clocks.on_answered(complaint, at=complaint.customer_answered_at)
+        bump(complaint, "customer_answer", "customer_answered_at")
         events.record(complaint, EventKind.CUSTOMER_ANSWER, actor=actor, data={"text": text})
-        correspondence.send_milestone(complaint_id=complaint.pk, milestone="answer")
+        hooks.call(
+            "answered", complaint, actor=actor, at=complaint.customer_answered_at, transition=None
+        )
     return complaint
 
 
 def add_comment(*, actor: User, complaint_id, body: str) -> Complaint:
     body = (body or "").strip()
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.visible_complaints(actor).filter(pk=complaint.pk).exists() or not (
             access.can_comment(actor, complaint)
         ):
@@ -864,7 +794,7 @@ def add_comment(*, actor: User, complaint_id, body: str) -> Complaint:
         if len(body) > 10000:
             raise ValidationFailed({"body": [_("At most 10000 characters.")]})
         events.record(complaint, EventKind.COMMENT, actor=actor, data={"body": body})
-        _bump(complaint)
+        bump(complaint)
     return complaint
 
 
@@ -895,15 +825,15 @@ def _attach(complaint: Complaint, actor, stored: attachments.StoredFile) -> Atta
 
 def add_attachment(*, actor: User, complaint_id, upload) -> Attachment:
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.visible_complaints(actor).filter(pk=complaint.pk).exists():
             raise NotAllowed(_("You may not add files to this complaint."))
     stored = attachments.store(upload)
     try:
         with transaction.atomic():
-            complaint = _lock(complaint_id)
+            complaint = lock(complaint_id)
             attachment = _attach(complaint, actor, stored)
-            _bump(complaint)
+            bump(complaint)
     except BaseException:
         attachments.discard(stored)
         raise
@@ -915,7 +845,7 @@ def assign_task(*, actor: User, task_id, assignee_id) -> StageTask:
         task = StageTask.objects.select_related("department").filter(pk=task_id).first()
         if task is None:
             raise DomainError(_("No such task."), field="task", code="not_found")
-        complaint = _lock(task.complaint_id)
+        complaint = lock(task.complaint_id)
         task = StageTask.objects.select_for_update().get(pk=task_id)
         if not access.can_assign(actor, task):
             raise NotAllowed(_("You may not assign this task."))
@@ -942,7 +872,7 @@ def assign_task(*, actor: User, task_id, assignee_id) -> StageTask:
                 "after_label": str(assignee) if assignee else None,
             },
         )
-        _bump(complaint)
+        bump(complaint)
     return task
 
 
@@ -952,7 +882,7 @@ def add_task(
     """Ask another department for work on a complaint (e.g. production checks the line)."""
     title = (title or "").strip()
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if not access.can_add_task(actor, complaint):
             raise NotAllowed(_("You may not add tasks to this complaint."))
         errors: dict[str, list[str]] = {}
@@ -981,7 +911,7 @@ def add_task(
             assignee=assignee,
             due_at=due_at,
         )
-        _bump(complaint)
+        bump(complaint)
     return task
 
 
@@ -991,7 +921,7 @@ def complete_task(*, actor: User, task_id, outcome: str) -> StageTask:
         task = StageTask.objects.filter(pk=task_id).first()
         if task is None:
             raise DomainError(_("No such task."), field="task", code="not_found")
-        complaint = _lock(task.complaint_id)
+        complaint = lock(task.complaint_id)
         task = StageTask.objects.select_for_update().get(pk=task_id)
         if not access.can_complete_task(actor, task):
             raise NotAllowed(_("You may not complete this task."))
@@ -1008,19 +938,19 @@ def complete_task(*, actor: User, task_id, outcome: str) -> StageTask:
             actor=actor,
             data={"task": task.pk, "title": task.title, "outcome": task.outcome},
         )
-        _bump(complaint)
+        bump(complaint)
     return task
 
 
 def mark_acknowledgement_sent(*, complaint_id) -> bool:
     """Note that the automatic acknowledgement went out; False if it already had."""
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = lock(complaint_id)
         if complaint.acknowledgement_sent_at:
             return False
         complaint.acknowledgement_sent_at = clock.now()
-        _bump(complaint, "acknowledgement_sent_at")
-        sla_clocks.on_acknowledged(complaint, at=complaint.acknowledgement_sent_at)
+        bump(complaint, "acknowledgement_sent_at")
+        hooks.call("acknowledged", complaint, at=complaint.acknowledgement_sent_at)
         events.record(
             complaint,
             EventKind.ACKNOWLEDGEMENT_SENT,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from qualityloop.core import backfill
 from qualityloop.core.errors import ValidationFailed
 
-from . import workflow
+from . import hooks, workflow
 from .models import Complaint, Signature
 
 # Decisions about the record sign the record; a reopening signs only the decision.
@@ -35,12 +35,8 @@ def _record(complaint: Complaint) -> dict:
         "batch": complaint.batch_id,
         "customer_answer": complaint.customer_answer,
     }
-    from qualityloop.capa.queries import actions_for
-    from qualityloop.investigation.access import root_cause_of
-
-    root = root_cause_of(complaint)
-    record["root_cause"] = root.statement if root else None
-    record["actions"] = sorted([a.number, a.status] for a in actions_for(complaint))
+    # The root cause and the actions come from their own apps.
+    record.update(hooks.merged("signed_content", complaint))
     return record
 
 

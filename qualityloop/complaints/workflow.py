@@ -200,6 +200,24 @@ QUALITY = frozenset({Role.QUALITY_ENGINEER})
 QUALITY_OR_OWNER = frozenset({Role.QUALITY_ENGINEER, STAGE_OWNER_ROLE})
 
 
+class Now:
+    """A field a transition sets to the moment it is taken."""
+
+
+class Input:
+    """A field a transition sets to what the user gave for ``name``."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class Increment:
+    """A counter a transition adds one to."""
+
+
+NOW, INCREMENT = Now(), Increment()
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -214,10 +232,33 @@ class Transition:
     style: str = "primary"
     # Signed: the user re-enters the password and states what the signature means.
     meanings: tuple[str, ...] = ()
+    # What taking it sets on the complaint, besides the status: field -> NOW, INCREMENT,
+    # Input(name) or a plain value. Ending in a final state also sets ``closed_at``.
+    sets: tuple[tuple[str, object], ...] = ()
 
     @property
     def signed(self) -> bool:
         return bool(self.meanings)
+
+    @property
+    def answers(self) -> bool:
+        """It carries the answer to the complainant (处理方案)."""
+        return any(f == "customer_answered_at" and v is NOW for f, v in self.sets)
+
+    def field_changes(self, *, current, inputs: dict, now) -> dict:
+        """The fields to set on ``current`` (a complaint, read only) when this is taken."""
+        changes = {}
+        for name, value in self.sets:
+            if value is NOW:
+                value = now
+            elif value is INCREMENT:
+                value = getattr(current, name) + 1
+            elif isinstance(value, Input):
+                value = inputs[value.name]
+            changes[name] = value
+        if self.target in FINAL:
+            changes.update(closed_at=now, waiting_since=None)
+        return changes
 
     def refusal(self, facts: Facts) -> str | None:
         """Why this transition cannot be taken now, or None if it can."""
@@ -251,6 +292,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("answer",),
         guards=(_minor_only,),
         style="secondary",
+        sets=(
+            ("customer_answer", Input("answer")),
+            ("customer_answered_at", NOW),
+            ("first_contact_resolution", True),
+        ),
     ),
     Transition(
         "reject",
@@ -260,6 +306,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         FRONT,
         requires=("reason", "explanation"),
         style="danger",
+        sets=(("customer_answer", Input("explanation")), ("customer_answered_at", NOW)),
     ),
     Transition(
         "complete_diagnosis",
@@ -279,6 +326,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(_not_critical,),
         style="secondary",
         meanings=(Meaning.APPROVED, Meaning.REVIEWED),
+        sets=(("investigation_waived_at", NOW),),
     ),
     Transition(
         "complete_root_cause",
@@ -313,6 +361,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QUALITY,
         requires=("outcome",),
         meanings=(Meaning.VERIFIED, Meaning.REVIEWED, Meaning.APPROVED),
+        sets=(("verified_at", NOW),),
     ),
     Transition(
         "fail_verification",
@@ -322,6 +371,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         QUALITY,
         requires=("reason",),
         style="danger",
+        sets=(("verified_at", None),),
     ),
     Transition(
         "close",
@@ -348,6 +398,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("reason",),
         style="secondary",
         meanings=(Meaning.REOPENED, Meaning.APPROVED),
+        sets=(
+            ("reopen_count", INCREMENT),
+            ("closed_at", None),
+            ("verified_at", None),
+            ("customer_answered_at", None),
+            ("investigation_waived_at", None),
+            ("first_contact_resolution", False),
+        ),
     ),
 )
 
@@ -364,18 +422,34 @@ OUTCOME_LABELS = {
 }
 
 
+def _sets_text(t: Transition) -> str:
+    def shown(value) -> str:
+        if value is NOW:
+            return "now"
+        if value is INCREMENT:
+            return "+1"
+        if isinstance(value, Input):
+            return f"the {value.name}"
+        return str(value)
+
+    parts = [f"{name} = {shown(value)}" for name, value in t.sets]
+    if t.target in FINAL:
+        parts.append("closed_at = now")
+    return ", ".join(parts) or "-"
+
+
 def document() -> str:
     """docs/workflow.md: the diagram and the table, in English."""
     rows = [
-        "| transition | from | to | who | the user must give | guards | signed as |",
-        "|---|---|---|---|---|---|---|",
+        "| transition | from | to | who | the user must give | guards | signed as | sets |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in TRANSITIONS:
         rows.append(
             f"| `{t.name}` | {', '.join(t.sources)} | {t.target} | {', '.join(sorted(t.roles))} "
             f"| {', '.join(t.requires) or '-'} "
             f"| {', '.join(g.__name__.strip('_') for g in t.guards) or '-'} "
-            f"| {', '.join(t.meanings) or '-'} |"
+            f"| {', '.join(t.meanings) or '-'} | {_sets_text(t)} |"
         )
     return (
         "# Complaint workflow\n\n"

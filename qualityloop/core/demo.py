@@ -1406,7 +1406,7 @@ class _Story:
     def _assign(self, actor: User, assignee: User):
         task = (
             StageTask.objects.filter(
-                complaint_id=self.complaint.pk, is_stage_task=True, status=TaskStatus.OPEN
+                complaint_id=self.complaint.pk, kind="stage", status=TaskStatus.OPEN
             )
             .values_list("pk", "department_id")
             .first()

@@ -45,7 +45,7 @@ class MessageTemplate(models.Model):
         return f"{self.get_code_display()} ({self.get_language_display()})"
 
     def clean(self):
-        from . import rendering
+        from . import rendering  # rendering reads this module's limits
 
         errors = rendering.check(self.subject or "", self.body or "")
         if errors:

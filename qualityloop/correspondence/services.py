@@ -16,16 +16,16 @@ from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qualityloop.complaints import events
+from qualityloop.complaints import changes, events
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
-from qualityloop.core import backfill, clock
+from qualityloop.core import clock
+from qualityloop.core.effects import after_commit
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import services as sla_services
 
-from . import access, rendering
+from . import access, rendering, tasks
 from .choices import DeliveryStatus, Direction, MessageChannel, Milestone, TemplateCode
 from .models import BODY_MAX, SUBJECT_MAX, Message, MessageTemplate
 
@@ -49,14 +49,6 @@ CARRIES_ANSWER = frozenset({Milestone.ANSWER, Milestone.REJECTION})
 # ---------------------------------------------------------------- helpers
 
 
-def _lock(complaint_id, actor=None) -> Complaint:
-    """The complaint, row locked; for an ``actor`` who may not see it, as if missing."""
-    complaint = lock_complaint(complaint_id)
-    if actor is not None and not access.can_read(actor, complaint):
-        raise DomainError(_("No such complaint."), field="complaint", code="not_found")
-    return complaint
-
-
 def _template(code: str, language: str) -> MessageTemplate:
     """The active template for ``code`` in ``language``, else in the fallback language."""
     found = {t.language: t for t in MessageTemplate.objects.filter(code=code, is_active=True)}
@@ -72,8 +64,6 @@ def _template(code: str, language: str) -> MessageTemplate:
 
 
 def _context(complaint: Complaint, language: str, extra: dict | None) -> dict:
-    from qualityloop.sla.services import promised_reply_by
-
     extra = dict(extra or {})
     unknown = set(extra) - EXTRA_KEYS
     if unknown:
@@ -81,7 +71,7 @@ def _context(complaint: Complaint, language: str, extra: dict | None) -> dict:
     values = rendering.complaint_values(complaint, language)
     return {
         "complaint": values,
-        "reply_by": extra.get("reply_by") or promised_reply_by(complaint),
+        "reply_by": extra.get("reply_by") or sla_services.promised_reply_by(complaint),
         "stage": extra.get("stage") or values["get_status_display"],
         "message": (extra.get("message") or "").strip(),
     }
@@ -148,10 +138,8 @@ def _event(complaint: Complaint, message: Message, *, actor, **more) -> None:
 
 
 def _enqueue(message: Message) -> None:
-    from .tasks import send_message_task
-
     pk = message.pk
-    transaction.on_commit(lambda: send_message_task.enqueue(pk))
+    after_commit(lambda: tasks.send_message_task.enqueue(pk))
 
 
 def _automatic(complaint: Complaint, code: str, *, key: str, extra=None) -> Message:
@@ -220,7 +208,7 @@ def send_message(
     """
     _check_choices(template_code=template_code, language=language, channel=channel)
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=access.can_read)
         if not access.can_send(actor, complaint):
             raise NotAllowed(_("You may not send messages about this complaint."))
         if channel == MessageChannel.EMAIL and not complaint.complainant_email:
@@ -279,7 +267,7 @@ def resend_message(*, actor, message_id) -> Message:
         original = Message.objects.filter(pk=message_id).first()
         if original is None:
             raise DomainError(_("No such message."), field="message", code="not_found")
-        complaint = _lock(original.complaint_id, actor)
+        complaint = changes.lock(original.complaint_id, actor=actor, may=access.can_read)
         if not access.can_send(actor, complaint):
             raise NotAllowed(_("You may not send messages about this complaint."))
         if original.direction != Direction.OUT or original.status != DeliveryStatus.FAILED:
@@ -323,7 +311,7 @@ def record_received(
     sender = (sender or "").strip()
     _check_choices(channel=channel)
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=access.can_read)
         if not access.can_record(actor, complaint):
             raise NotAllowed(_("You may not record messages on this complaint."))
         now = clock.now()
@@ -367,20 +355,16 @@ def send_milestone(*, complaint_id, milestone: str) -> None:
     """
     if milestone not in Milestone.values:
         raise ValueError(f"unknown milestone {milestone!r}")
-    if backfill.active():
-        return  # replayed history: the complainant heard at the time
     row = (
         Complaint.objects.filter(pk=complaint_id).values("complainant_email", "event_count").first()
     )
     if row is None or not row["complainant_email"]:
         return
-    from .tasks import send_milestone_task
-
     # The complaint's event count names the moment: the same call twice in one transaction
     # gives one message, the same milestone reached again later gives another.
     key = f"{milestone}:{complaint_id}:{row['event_count']}"
     name = str(milestone)
-    transaction.on_commit(lambda: send_milestone_task.enqueue(complaint_id, name, key))
+    after_commit(lambda: tasks.send_milestone_task.enqueue(complaint_id, name, key))
 
 
 def queue_milestone(*, complaint_id, milestone: str, key: str) -> Message | None:

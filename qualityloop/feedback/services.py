@@ -23,20 +23,20 @@ from django.utils.translation import gettext as _
 from qualityloop.accounts.choices import Role
 from qualityloop.accounts.models import User
 from qualityloop.complaints import access as complaint_access
-from qualityloop.complaints import events
+from qualityloop.complaints import changes, events
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
 from qualityloop.complaints.workflow import Status
-from qualityloop.core import backfill, clock
+from qualityloop.core import clock
+from qualityloop.core.effects import after_commit
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.core.tokens import digest_of, new_secret
 from qualityloop.notifications.choices import NotifyEvent
 from qualityloop.notifications.services import notify
 from qualityloop.sla import services as sla_services
 
-from . import access
+from . import access, tasks
 from .choices import AnswerChannel, LowScoreAction
 from .models import ANSWER_MAX, COMMENT_MAX, FinalAnswer, Survey
 
@@ -79,9 +79,6 @@ def valid_for() -> timedelta:
 # ---------------------------------------------------------------- helpers
 
 
-_lock = lock_complaint
-
-
 def _visible_to(actor, complaint: Complaint) -> bool:
     return complaint_access.visible_complaints(actor).filter(pk=complaint.pk).exists()
 
@@ -95,7 +92,7 @@ def _check_writer(actor, complaint: Complaint, message: str) -> None:
 
 def _record(complaint: Complaint, *, actor, data: dict, reason: str = "") -> None:
     events.record(complaint, EventKind.SURVEY, actor=actor, data=data, reason=reason)
-    complaint_services._bump(complaint)
+    changes.bump(complaint)
 
 
 # ---------------------------------------------------------------- final answer
@@ -120,7 +117,7 @@ def record_final_answer(
     """
     text = (text or "").strip()
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = changes.lock(complaint_id)
         _check_writer(actor, complaint, _("You may not answer for this complaint."))
         if not complaint.is_open:
             raise Refused(
@@ -207,7 +204,7 @@ def create_survey(*, complaint_id, actor=None) -> tuple[Survey, str]:
     working), so a complaint has one open survey at a time.
     """
     with transaction.atomic():
-        complaint = _lock(complaint_id)
+        complaint = changes.lock(complaint_id)
         if actor is not None:
             _check_writer(actor, complaint, _("You may not send surveys about this complaint."))
         _check_closed(complaint)
@@ -227,8 +224,6 @@ def send_survey(*, complaint_id, actor=None) -> bool:
     only enqueues, and does nothing for a complainant without an e-mail address. A person
     (``actor``) asking for it is told why not instead.
     """
-    if backfill.active():
-        return False  # replayed history: no mail to the outside world
     if actor is not None:
         complaint = Complaint.objects.filter(pk=complaint_id).first()
         if complaint is None:
@@ -251,13 +246,10 @@ def send_survey(*, complaint_id, actor=None) -> bool:
     )
     if row is None or not row["complainant_email"]:
         return False
-    from .tasks import send_survey_task
-
     # The complaint's event count names the moment: the same call twice in one transaction
     # sends one survey, a later call another.
     key = f"survey:{complaint_id}:{row['event_count']}"
-    transaction.on_commit(lambda: send_survey_task.enqueue(complaint_id, key))
-    return True
+    return after_commit(lambda: tasks.send_survey_task.enqueue(complaint_id, key))
 
 
 def prepare_survey_email(*, complaint_id, key: str) -> tuple[Survey, str] | None:
@@ -311,7 +303,7 @@ def deliver_survey(*, survey_id, raw_token: str) -> bool:
         error = f"{type(exc).__name__}: {exc}"[:2000]
 
     with transaction.atomic():
-        complaint = _lock(survey.complaint_id)
+        complaint = changes.lock(survey.complaint_id)
         survey = Survey.objects.select_for_update().get(pk=survey_id)
         if error:
             survey.send_error = error
@@ -399,7 +391,7 @@ def submit_survey(
         raise ValidationFailed(errors)
 
     with transaction.atomic():
-        complaint = _lock(found.complaint_id)
+        complaint = changes.lock(found.complaint_id)
         survey = Survey.objects.select_for_update().get(pk=found.pk)
         now = clock.now()
         if not survey.is_open_at(now):

@@ -3,6 +3,8 @@ a survey whose e-mail went out is not sent again."""
 
 from django_tasks import task
 
+from . import services
+
 
 @task()
 def send_survey_task(complaint_id: int, key: str) -> bool:
@@ -10,8 +12,6 @@ def send_survey_task(complaint_id: int, key: str) -> bool:
 
     The raw token lives only in this run (and in the e-mail), never in the task queue.
     """
-    from . import services
-
     prepared = services.prepare_survey_email(complaint_id=complaint_id, key=key)
     if prepared is None:
         return False

@@ -14,11 +14,9 @@ from django.utils.translation import gettext as _
 
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Supplier
-from qualityloop.complaints import attachments, events
+from qualityloop.complaints import attachments, changes
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.locking import lock_complaint
 from qualityloop.complaints.models import Complaint
-from qualityloop.complaints.services import _bump
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 
@@ -53,25 +51,19 @@ def _not_found() -> DomainError:
     return DomainError(_("No such complaint."), field="complaint", code="not_found")
 
 
-def _check_writable(actor, complaint: Complaint) -> None:
+def _check_writable(actor, complaint: Complaint) -> bool:
+    """True if ``actor`` may write the investigation; else says why (hidden is missing)."""
     if not access.can_read(actor, complaint):
         raise _not_found()
     if not access.can_write(actor, complaint):
         if not complaint.is_open:
             raise NotAllowed(_("This complaint is closed; its investigation can no longer change."))
         raise NotAllowed(_("You may not change the investigation of this complaint."))
-
-
-def _lock(complaint_id, actor) -> Complaint:
-    """The complaint, row locked, for an actor who may write its investigation."""
-    complaint = lock_complaint(complaint_id)
-    _check_writable(actor, complaint)
-    return complaint
+    return True
 
 
 def _record(complaint: Complaint, kind: str, *, actor, data: dict) -> None:
-    events.record(complaint, kind, actor=actor, data=data)
-    _bump(complaint)
+    changes.record(complaint, kind, actor=actor, data=data)
 
 
 def _clean_text(
@@ -161,7 +153,7 @@ def add_inspection(
 ) -> InspectionRecord:
     """Record a check or test on the complained product, with its evidence files."""
     with transaction.atomic():
-        _lock(complaint_id, actor)
+        changes.lock(complaint_id, actor=actor, may=_check_writable)
     errors: dict[str, list[str]] = {}
     checked = _clean_text(checked, "checked", errors, limit=SHORT_MAX, one_line=True)
     method = _clean_text(method, "method", errors, limit=SHORT_MAX, required=False, one_line=True)
@@ -192,7 +184,7 @@ def add_inspection(
         raise ValidationFailed({"files": [str(exc.message)]}) from exc
     try:
         with transaction.atomic():
-            complaint = _lock(complaint_id, actor)
+            complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
             now = clock.now()
             record = InspectionRecord.objects.create(
                 complaint=complaint,
@@ -290,7 +282,7 @@ def add_returned_product(
     """Register product the customer returned under an RMA number."""
     try:
         with transaction.atomic():
-            complaint = _lock(complaint_id, actor)
+            complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
             errors: dict[str, list[str]] = {}
             rma_number = _clean_text(rma_number, "rma_number", errors, limit=RMA_MAX, one_line=True)
             quantity = _clean_quantity(quantity, "quantity", errors, minimum=1)
@@ -353,7 +345,7 @@ def update_returned_product(*, actor: User, returned_product_id, data: dict) -> 
             raise DomainError(
                 _("No such returned product."), field="returned_product", code="not_found"
             )
-        complaint = _lock(returned.complaint_id, actor)
+        complaint = changes.lock(returned.complaint_id, actor=actor, may=_check_writable)
         returned = ReturnedProduct.objects.select_for_update().get(pk=returned.pk)
         errors: dict[str, list[str]] = {}
         values = {name: getattr(returned, name) for name in RMA_FIELDS}
@@ -370,16 +362,16 @@ def update_returned_product(*, actor: User, returned_product_id, data: dict) -> 
                 values[name] = data[name]
         _check_rma(values, errors)
         _raise(errors)
-        changes = [
+        changed = [
             {"field": name, "before": getattr(returned, name), "after": values[name]}
             for name in RMA_FIELDS
             if getattr(returned, name) != values[name]
         ]
-        if not changes:
+        if not changed:
             return returned
         for name in RMA_FIELDS:
             setattr(returned, name, values[name])
-        returned.save(update_fields=[c["field"] for c in changes])
+        returned.save(update_fields=[c["field"] for c in changed])
         _record(
             complaint,
             EventKind.INVESTIGATION,
@@ -389,7 +381,7 @@ def update_returned_product(*, actor: User, returned_product_id, data: dict) -> 
                 "action": "changed",
                 "returned_product": returned.pk,
                 "rma_number": returned.rma_number,
-                "changes": changes,
+                "changes": changed,
             },
         )
     return returned
@@ -410,7 +402,7 @@ def add_containment(
     """Record suspect product held and sorted at the customer, in transit, in stock or in
     production."""
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
         errors: dict[str, list[str]] = {}
         scope = _choice(scope, ContainmentScope, "scope", errors)
         action = _clean_text(action, "action", errors, limit=TEXT_MAX)
@@ -457,7 +449,7 @@ def verify_containment(*, actor: User, containment_id) -> Containment:
             containment = None
         if containment is None:
             raise DomainError(_("No such containment."), field="containment", code="not_found")
-        complaint = _lock(containment.complaint_id, actor)
+        complaint = changes.lock(containment.complaint_id, actor=actor, may=_check_writable)
         containment = Containment.objects.select_for_update().get(pk=containment.pk)
         if containment.verified_at is not None:
             raise DomainError(
@@ -536,7 +528,7 @@ def add_why_chain(
 ) -> WhyChain:
     """Record a 5-Why chain: why the problem occurred, or why it escaped to the customer."""
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
         errors: dict[str, list[str]] = {}
         kind = _choice(kind, WhyKind, "kind", errors)
         problem = _clean_text(problem, "problem", errors, limit=TEXT_MAX)
@@ -578,7 +570,7 @@ def update_why_chain(
             chain = None
         if chain is None:
             raise DomainError(_("No such 5-Why chain."), field="why_chain", code="not_found")
-        complaint = _lock(chain.complaint_id, actor)
+        complaint = changes.lock(chain.complaint_id, actor=actor, may=_check_writable)
         chain = WhyChain.objects.select_for_update().get(pk=chain.pk)
         errors: dict[str, list[str]] = {}
         new_problem = (
@@ -654,7 +646,7 @@ def add_fishbone_cause(
 ) -> FishboneCause:
     """Put a cause on a bone of the fishbone, or a sub-cause under a cause."""
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
         errors: dict[str, list[str]] = {}
         text = _clean_text(text, "text", errors, limit=SHORT_MAX, one_line=True)
         code = _cause_code(cause_code_id, "cause_code", errors)
@@ -707,7 +699,7 @@ def remove_fishbone_cause(*, actor: User, fishbone_cause_id) -> FishboneCause:
     """Take a cause (and its sub-causes) off the fishbone. They stay on record, marked removed."""
     with transaction.atomic():
         cause = _fishbone_cause(fishbone_cause_id)
-        complaint = _lock(cause.complaint_id, actor)
+        complaint = changes.lock(cause.complaint_id, actor=actor, may=_check_writable)
         cause = (
             FishboneCause.objects.select_for_update(of=("self",))
             .select_related("cause_code")
@@ -736,7 +728,7 @@ def set_fishbone_root(*, actor: User, fishbone_cause_id, is_root: bool) -> Fishb
     """Mark a cause on the fishbone as a root cause, or take the mark away."""
     with transaction.atomic():
         cause = _fishbone_cause(fishbone_cause_id)
-        complaint = _lock(cause.complaint_id, actor)
+        complaint = changes.lock(cause.complaint_id, actor=actor, may=_check_writable)
         cause = (
             FishboneCause.objects.select_for_update(of=("self",))
             .select_related("cause_code")
@@ -786,7 +778,7 @@ def set_root_cause(
     """Decide (or revise) the complaint's root cause and who is responsible: a department,
     a supplier, or both."""
     with transaction.atomic():
-        complaint = _lock(complaint_id, actor)
+        complaint = changes.lock(complaint_id, actor=actor, may=_check_writable)
         errors: dict[str, list[str]] = {}
         statement = _clean_text(statement, "statement", errors, limit=STATEMENT_MAX)
         code = _cause_code(cause_code_id, "cause_code", errors)

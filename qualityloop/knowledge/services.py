@@ -15,13 +15,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from qualityloop.catalog.models import Product
+from qualityloop.complaints import changes
 from qualityloop.complaints import events as complaint_events
-from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind, TaskStatus
 from qualityloop.complaints.models import Category, Complaint
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
+from qualityloop.investigation.access import root_cause_of
 
 from . import access
 from . import search as text_search
@@ -143,14 +144,14 @@ def _history(entry: KnowledgeEntry, kind: str, actor, data=None) -> None:
 
 def _on_timeline(complaint_id, actor, *, action: str, entry: KnowledgeEntry, **data) -> None:
     """The complaint's timeline notes what became of its knowledge entry."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+    complaint = changes.lock(complaint_id)
     complaint_events.record(
         complaint,
         EventKind.KNOWLEDGE,
         actor=actor,
         data={"action": action, "entry": entry.pk, "title": entry.title, **data},
     )
-    complaint_services._bump(complaint)
+    changes.bump(complaint)
 
 
 def _lock_entry(entry_id) -> KnowledgeEntry:
@@ -183,11 +184,7 @@ def _latest_outcome(complaint: Complaint, stage: str) -> str:
 
 
 def _investigated_root_cause(complaint: Complaint) -> str:
-    """The root cause the investigation app decided, when that app is installed."""
-    try:
-        from qualityloop.investigation.access import root_cause_of
-    except ImportError:
-        return ""
+    """The root cause the investigation decided."""
     root = root_cause_of(complaint)
     return (root.statement or "").strip() if root is not None else ""
 
@@ -248,12 +245,7 @@ def create_from_complaint(*, complaint_id, actor=None) -> KnowledgeEntry:
 
 def _create_from_complaint(*, complaint_id, actor) -> tuple[KnowledgeEntry, bool]:
     with transaction.atomic():
-        try:
-            complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
-        except (Complaint.DoesNotExist, ValueError, TypeError):
-            raise DomainError(
-                _("No such complaint."), field="complaint", code="not_found"
-            ) from None
+        complaint = changes.lock(complaint_id)
         existing = KnowledgeEntry.objects.filter(complaint_id=complaint.pk).first()
         if existing is not None:
             return existing, False
@@ -284,7 +276,7 @@ def _create_from_complaint(*, complaint_id, actor) -> tuple[KnowledgeEntry, bool
                 "status": entry.status,
             },
         )
-        complaint_services._bump(complaint)
+        changes.bump(complaint)
     return entry, True
 
 

@@ -24,10 +24,9 @@ from qualityloop.accounts.models import User
 from qualityloop.core import backfill, clock
 from qualityloop.core.errors import NotAllowed, ValidationFailed
 
-from . import access, messages, webhooks
+from . import access, messages, tasks, webhooks
 from .choices import Channel, DeliveryChannel, DeliveryStatus, NotifyEvent, default_enabled
 from .models import Delivery, Notification, NotificationPreference, WebhookEndpoint
-from .tasks import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +174,7 @@ def _webhook_delivery(endpoint: WebhookEndpoint, event, data: dict, now) -> Deli
 
 
 def _enqueue(delivery_id: int) -> None:
-    deliver.enqueue(delivery_id)
+    tasks.deliver.enqueue(delivery_id)
 
 
 # ---------------------------------------------------------------- the notification centre

@@ -5,6 +5,7 @@ from django_tasks import task
 
 from qualityloop.core import clock
 
+from . import services, transport
 from .choices import DeliveryStatus
 
 
@@ -15,8 +16,6 @@ def deliver(delivery_id: int) -> str:
     Whatever the receiver does (refuses, times out, answers 500 or an error code), the
     outcome is written to the delivery log and this task ends normally.
     """
-    from . import services, transport
-
     delivery = services.claim_delivery(delivery_id=delivery_id)
     if delivery is None:
         return "skipped"

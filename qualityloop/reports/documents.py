@@ -3,7 +3,7 @@
 Read-only: nothing here writes. Each ``*_context`` function returns plain data for the
 templates, built in the language that is active when it is called (labels of choices and
 names of departments and categories follow it). Investigation, CAPA, rectification plans and
-signatures come from their own apps' read functions, imported where used; where a record is
+signatures come from their own apps' read functions; where a record is
 missing the report shows "—" or an empty table. Complaints from before structured
 investigation kept their diagnosis, root cause, plan and verification as stage outcomes; those
 texts stand in for the structured data of the matching section.
@@ -17,10 +17,20 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from qualityloop.complaints.choices import TaskStatus
+from qualityloop.accounts.models import Department
+from qualityloop.capa.models import EffectivenessCheck
+from qualityloop.capa.queries import actions_for, cost_lines_for, remedies_for
+from qualityloop.complaints.choices import TaskKind, TaskStatus
 from qualityloop.complaints.models import Complaint, StageTask
+from qualityloop.complaints.signatures import signatures_for
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import clock
+from qualityloop.investigation import models as investigation_models
+from qualityloop.investigation.access import root_cause_of
+from qualityloop.investigation.diagram import fishbone_causes, fishbone_svg
+from qualityloop.investigation.models import WhyChain
+from qualityloop.knowledge.models import KnowledgeEntry
+from qualityloop.sla.models import MajorCase
 
 from . import pdf
 
@@ -107,29 +117,23 @@ class PlanRow:
 def outcomes(complaint: Complaint) -> dict[str, str]:
     """The latest outcome text written at each stage, for complaints without structured data."""
     found = {}
-    tasks = complaint.tasks.filter(is_stage_task=True, status=TaskStatus.DONE).exclude(outcome="")
+    tasks = complaint.tasks.filter(kind=TaskKind.STAGE, status=TaskStatus.DONE).exclude(outcome="")
     for task in tasks.order_by("completed_at", "id"):
         found[task.stage] = task.outcome
     return found
 
 
 def root_cause(complaint: Complaint):
-    from qualityloop.investigation.access import root_cause_of
-
     return root_cause_of(complaint)
 
 
 def _investigation_rows(complaint: Complaint, model_name: str, *related) -> list:
-    from qualityloop.investigation import models
-
-    model = getattr(models, model_name)
+    model = getattr(investigation_models, model_name)
     return list(model.objects.filter(complaint=complaint).select_related(*related))
 
 
 def why_chains(complaint: Complaint) -> dict[str, list]:
     """The current 5-Why chains by kind ("occurrence", "escape"), each as (chain, steps)."""
-    from qualityloop.investigation.models import WhyChain
-
     chains: dict[str, list] = {"occurrence": [], "escape": []}
     for chain in WhyChain.objects.filter(complaint=complaint).prefetch_related("steps__cause_code"):
         steps = [
@@ -143,8 +147,6 @@ def why_chains(complaint: Complaint) -> dict[str, list]:
 
 def fishbone(complaint: Complaint, language: str) -> str:
     """The fishbone diagram as inline SVG markup, or "" when it has no causes yet."""
-    from qualityloop.investigation.diagram import fishbone_causes, fishbone_svg
-
     if not fishbone_causes(complaint):
         return ""
     # The PDF embeds its own font, named first so the diagram uses it too; a browser, which
@@ -157,9 +159,6 @@ def fishbone(complaint: Complaint, language: str) -> str:
 
 
 def _actions(complaint: Complaint) -> list:
-    from qualityloop.capa.models import EffectivenessCheck
-    from qualityloop.capa.queries import actions_for
-
     checks = EffectivenessCheck.objects.select_related("verifier").order_by("created_at", "id")
     return list(actions_for(complaint).prefetch_related(Prefetch("checks", queryset=checks)))
 
@@ -200,35 +199,25 @@ def actions(complaint: Complaint) -> list[ActionRow]:
 
 
 def remedies(complaint: Complaint) -> list:
-    from qualityloop.capa.queries import remedies_for
-
     return list(remedies_for(complaint))
 
 
 def cost_lines(complaint: Complaint) -> list:
-    from qualityloop.capa.queries import cost_lines_for
-
     return list(cost_lines_for(complaint))
 
 
 def signatures(complaint: Complaint) -> list[dict]:
-    from qualityloop.complaints.signatures import signatures_for
-
     return signatures_for(complaint)
 
 
 def lessons(complaint: Complaint, stage_outcomes: dict[str, str]) -> str:
     """The lessons of the complaint's knowledge entry (edited by quality after closing), else
     what was written when it closed."""
-    from qualityloop.knowledge.models import KnowledgeEntry
-
     entry = KnowledgeEntry.objects.filter(complaint=complaint).exclude(lessons="").first()
     return entry.lessons if entry is not None else stage_outcomes.get(Status.KNOWLEDGE, "")
 
 
 def major_case(complaint: Complaint):
-    from qualityloop.sla.models import MajorCase
-
     return (
         MajorCase.objects.select_related("plan_submitted_by")
         .prefetch_related("items__owner__department")
@@ -242,8 +231,6 @@ def major_case(complaint: Complaint):
 
 def team(complaint: Complaint, *, root, raw_actions: list, containments: list) -> list[Person]:
     """D1: everyone who acted on the complaint, in the order they first did, with what they did."""
-    from qualityloop.accounts.models import Department
-
     people: dict[int, tuple[object, list[str]]] = {}
 
     def add(user, part) -> None:

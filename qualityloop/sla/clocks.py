@@ -15,12 +15,12 @@ from django.db.models import Q
 
 from qualityloop.complaints.choices import CLAIM_OR_RETURN, Severity
 from qualityloop.complaints.models import Category, Complaint
-from qualityloop.core import backfill
 from qualityloop.core import clock as wallclock
+from qualityloop.core.effects import after_commit
 
+from . import calendars, tasks
 from .choices import Basis, ClockKind
 from .models import BusinessCalendar, SlaClock, SlaPolicy, SlaTarget
-from .services import calendar_for, working_time
 
 FROM_RECEIPT = (
     ClockKind.ACKNOWLEDGE,
@@ -54,7 +54,7 @@ class Arithmetic:
 
     def _wt(self, calendar: BusinessCalendar):
         if calendar.pk not in self._cache:
-            self._cache[calendar.pk] = working_time(calendar)
+            self._cache[calendar.pk] = calendars.working_time(calendar)
         return self._cache[calendar.pk]
 
     def add(self, calendar, basis: str, start: datetime, duration: timedelta) -> datetime:
@@ -108,19 +108,17 @@ def targets_for(complaint: Complaint) -> dict[str, SlaTarget]:
 
 
 def _schedule(clock: SlaClock) -> None:
-    if backfill.active():
-        return  # the builder calls schedule_running() at the end
+    """Queue the clock's warning and deadline after commit (a replayed history queues
+    nothing: the builder calls schedule_running() at the end)."""
     pk, generation, warn_at, due_at = clock.pk, clock.generation, clock.warn_at, clock.due_at
     warn = clock.warned_at is None and warn_at < due_at
 
     def enqueue():
-        from . import tasks
-
         if warn:
             tasks.clock_warning.using(run_after=warn_at).enqueue(pk, generation)
         tasks.clock_deadline.using(run_after=due_at).enqueue(pk, generation)
 
-    transaction.on_commit(enqueue)
+    after_commit(enqueue)
 
 
 def schedule_running() -> int:
@@ -202,7 +200,7 @@ def _running(complaint: Complaint):
 def on_registered(complaint: Complaint) -> dict[str, SlaClock]:
     """Start the clocks that run from receipt. Returns them by kind."""
     targets = targets_for(complaint)
-    calendar = calendar_for(complaint.site_id)
+    calendar = calendars.calendar_for(complaint.site_id)
     math = Arithmetic()
     started = {}
     for kind in FROM_RECEIPT:
@@ -231,7 +229,7 @@ def on_stage_entered(complaint: Complaint, stage: str, *, at: datetime) -> SlaCl
         at=at_start,
         target=targets_for(complaint).get(stage),
         math=Arithmetic(),
-        calendar=calendar_for(complaint.site_id),
+        calendar=calendars.calendar_for(complaint.site_id),
     )
 
 
@@ -265,7 +263,7 @@ def on_final(complaint: Complaint, *, at: datetime) -> None:
 def on_reopened(complaint: Complaint, *, at: datetime) -> None:
     """A reopened complaint owes a new answer and a new closure."""
     targets = targets_for(complaint)
-    calendar = calendar_for(complaint.site_id)
+    calendar = calendars.calendar_for(complaint.site_id)
     math = Arithmetic()
     for kind in (ClockKind.ANSWER, ClockKind.CLOSURE):
         start_clock(complaint, kind, at=at, target=targets.get(kind), math=math, calendar=calendar)

@@ -15,17 +15,18 @@ from django.utils.translation import gettext as _
 
 from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import Department, User
-from qualityloop.complaints import events
-from qualityloop.complaints.choices import EventKind, TaskStatus
+from qualityloop.complaints import changes, events
+from qualityloop.complaints.choices import EventKind, TaskKind, TaskStatus
 from qualityloop.complaints.models import Complaint, StageTask
+from qualityloop.complaints.services import open_task
 from qualityloop.complaints.workflow import FINAL
-from qualityloop.core import backfill
 from qualityloop.core import clock as wallclock
+from qualityloop.core.effects import after_commit
 from qualityloop.notifications.choices import NotifyEvent
 from qualityloop.notifications.services import notify
 
+from . import clocks, tasks
 from .choices import Recipient
-from .clocks import STAGE_CLOCKS, is_urgent
 from .models import EscalationStep, MajorCase, SlaClock
 
 MEETING_WITHIN = timedelta(hours=1)
@@ -44,9 +45,11 @@ def major_case_after() -> timedelta:
 
 
 def _stage_task(complaint: Complaint, clock: SlaClock | None = None) -> StageTask | None:
-    stage = clock.kind if clock is not None and clock.kind in STAGE_CLOCKS else complaint.status
+    stage = (
+        clock.kind if clock is not None and clock.kind in clocks.STAGE_CLOCKS else complaint.status
+    )
     return (
-        complaint.tasks.filter(is_stage_task=True, status=TaskStatus.OPEN, stage=stage)
+        complaint.tasks.filter(kind=TaskKind.STAGE, status=TaskStatus.OPEN, stage=stage)
         .select_related("department", "assignee")
         .first()
     )
@@ -94,7 +97,7 @@ def recipients(kind: str, complaint: Complaint, task: StageTask | None) -> list[
 # ---------------------------------------------------------------- what they are told
 
 
-def _about(complaint: Complaint, **extra) -> dict:
+def about(complaint: Complaint, **extra) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         return {
             "complaint": complaint.pk,
@@ -135,11 +138,7 @@ def duration_text(value: timedelta | None) -> str:
 
 
 def _locked(complaint_id) -> Complaint:
-    return (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("site")
-        .get(pk=complaint_id)
-    )
+    return changes.lock(complaint_id, select_related=("site",))
 
 
 def _live_clock(clock_id, generation) -> tuple[Complaint, SlaClock] | None:
@@ -169,7 +168,7 @@ def fire_warning(*, clock_id, generation) -> bool:
             event=NotifyEvent.SLA_WARNING,
             recipients=recipients(Recipient.OWNER, complaint, task),
             complaint=complaint,
-            data=_about(complaint, **_clock_data(clock), share=clock.warn_percent),
+            data=about(complaint, **_clock_data(clock), share=clock.warn_percent),
         )
     return True
 
@@ -192,7 +191,7 @@ def fire_deadline(*, clock_id, generation) -> bool:
             event=NotifyEvent.SLA_MISSED,
             recipients=recipients(Recipient.OWNER, complaint, task),
             complaint=complaint,
-            data=_about(complaint, **_clock_data(clock)),
+            data=about(complaint, **_clock_data(clock)),
         )
         for step in EscalationStep.objects.all():
             lead = step.lead_time(complaint.severity)
@@ -205,13 +204,9 @@ def fire_deadline(*, clock_id, generation) -> bool:
 
 def _schedule_step(clock: SlaClock, level: int, when) -> None:
     pk, generation = clock.pk, clock.generation
-
-    def enqueue():
-        from .tasks import clock_escalation
-
-        clock_escalation.using(run_after=when).enqueue(pk, generation, level)
-
-    transaction.on_commit(enqueue)
+    after_commit(
+        lambda: tasks.clock_escalation.using(run_after=when).enqueue(pk, generation, level)
+    )
 
 
 def _escalate(complaint, clock, step, task) -> None:
@@ -236,7 +231,7 @@ def _escalate(complaint, clock, step, task) -> None:
         event=NotifyEvent.ESCALATION,
         recipients=people,
         complaint=complaint,
-        data=_about(complaint, **data),
+        data=about(complaint, **data),
     )
 
 
@@ -267,9 +262,7 @@ def _quality_department(complaint: Complaint) -> Department | None:
     )
 
 
-def _open_task(complaint, *, title, due_at, department, assignee, actor) -> StageTask:
-    from qualityloop.complaints.services import open_task
-
+def _open_task(complaint, *, kind, title, due_at, department, assignee, actor) -> StageTask:
     return open_task(
         complaint,
         actor=actor,
@@ -278,13 +271,14 @@ def _open_task(complaint, *, title, due_at, department, assignee, actor) -> Stag
         department=department,
         assignee=assignee,
         due_at=due_at,
+        kind=kind,
     )
 
 
 def on_urgent(complaint: Complaint, *, actor) -> bool:
     """紧急 complaints and returns or claims: the executive hears at once, and a response
     meeting (1 h) and a report to management (24 h) become tasks. Once per complaint."""
-    if not is_urgent(complaint):
+    if not clocks.is_urgent(complaint):
         return False
     if complaint.events.filter(kind=EventKind.ESCALATED, data__trigger="urgent").exists():
         return False
@@ -303,13 +297,14 @@ def on_urgent(complaint: Complaint, *, actor) -> bool:
         event=NotifyEvent.CRITICAL,
         recipients=people,
         complaint=complaint,
-        data=_about(complaint, reason=reason),
+        data=about(complaint, reason=reason),
     )
     if department is None:
         return True
     lead = managers[0] if managers and managers[0].department_id == department.pk else None
     meeting = _open_task(
         complaint,
+        kind=TaskKind.RESPONSE_MEETING,
         title=MEETING_TASK_TITLE,
         due_at=now + MEETING_WITHIN,
         department=department,
@@ -318,6 +313,7 @@ def on_urgent(complaint: Complaint, *, actor) -> bool:
     )
     _open_task(
         complaint,
+        kind=TaskKind.MANAGEMENT_REPORT,
         title=REPORT_TASK_TITLE,
         due_at=now + REPORT_WITHIN,
         department=department,
@@ -328,7 +324,7 @@ def on_urgent(complaint: Complaint, *, actor) -> bool:
         event=NotifyEvent.MEETING,
         recipients=[*managers, *people],
         complaint=complaint,
-        data=_about(
+        data=about(
             complaint,
             task=meeting.pk,
             task_title=meeting.title,
@@ -342,16 +338,8 @@ def on_urgent(complaint: Complaint, *, actor) -> bool:
 
 
 def schedule_major_case_check(complaint: Complaint) -> None:
-    if backfill.active():
-        return
     pk, when = complaint.pk, complaint.received_at + major_case_after()
-
-    def enqueue():
-        from .tasks import major_case_check
-
-        major_case_check.using(run_after=when).enqueue(pk)
-
-    transaction.on_commit(enqueue)
+    after_commit(lambda: tasks.major_case_check.using(run_after=when).enqueue(pk))
 
 
 def open_major_case_if_due(*, complaint_id) -> MajorCase | None:
@@ -372,6 +360,7 @@ def open_major_case_if_due(*, complaint_id) -> MajorCase | None:
             lead = managers[0] if managers and managers[0].department_id == department.pk else None
             _open_task(
                 complaint,
+                kind=TaskKind.RECTIFICATION_PLAN,
                 title=PLAN_TASK_TITLE,
                 due_at=now + PLAN_WITHIN,
                 department=department,
@@ -382,7 +371,7 @@ def open_major_case_if_due(*, complaint_id) -> MajorCase | None:
             event=NotifyEvent.MAJOR_CASE,
             recipients=[*executives(complaint), *managers],
             complaint=complaint,
-            data=_about(complaint, opened_at=now.isoformat(), days_open=days),
+            data=about(complaint, opened_at=now.isoformat(), days_open=days),
         )
-        Complaint.objects.filter(pk=complaint.pk).update(version=complaint.version + 1)
+        changes.bump(complaint)
     return case

@@ -12,15 +12,18 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django_tasks_db.models import DBTaskResult
 
 from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import User
 from qualityloop.complaints.models import Complaint, StageTask
 from qualityloop.complaints.workflow import FINAL
 from qualityloop.core import clock as wallclock
+from qualityloop.core.effects import after_commit
 from qualityloop.notifications.choices import NotifyEvent
 from qualityloop.notifications.services import notify
 
+from . import tasks
 from .models import MajorCase, SummaryRun
 
 WEEKLY, MONTHLY = "weekly", "monthly"
@@ -115,24 +118,16 @@ def send_summary(*, period: str, period_start: date) -> bool:
 def schedule(period: str, start: date) -> None:
     """Queue the run for the period starting ``start``, after the current transaction."""
     when = send_time(period, start)
-
-    def enqueue():
-        from .tasks import management_summary
-
-        management_summary.using(run_after=when).enqueue(period, start.isoformat())
-
-    transaction.on_commit(enqueue)
+    after_commit(
+        lambda: tasks.management_summary.using(run_after=when).enqueue(period, start.isoformat())
+    )
 
 
 def ensure_scheduled() -> list[str]:
     """Queue the next weekly and monthly runs unless one is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import management_summary
-
     queued = []
     waiting = DBTaskResult.objects.filter(
-        status="READY", task_path=management_summary.module_path
+        status="READY", task_path=tasks.management_summary.module_path
     ).values_list("args_kwargs", flat=True)
     waiting_periods = {(a.get("args") or [None])[0] for a in waiting}
     now = wallclock.now()

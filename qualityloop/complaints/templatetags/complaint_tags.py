@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from qualityloop.complaints import access, workflow
+from qualityloop.complaints import access, events, hooks, workflow
 from qualityloop.complaints.choices import SEVERITY_COLOURS, EventKind, Severity, SeveritySource
 from qualityloop.complaints.models import Complaint
 
@@ -102,7 +102,13 @@ def _severity_label(value) -> str:
 def _entry(event) -> Entry:
     data = event.data or {}
     kind = event.kind
-    entry = Entry(event, str(EventKind(kind).label) if kind in EventKind.values else kind)
+    entry = Entry(event, events.kind_label(kind))
+    # An app that records its own events describes them (``timeline_entry`` hook).
+    for title, lines, changes in hooks.collect("timeline_entry", event):
+        entry.title = title
+        entry.lines.extend(lines)
+        entry.changes.extend(changes)
+        return entry
     if kind == EventKind.REGISTERED:
         entry.title = data.get("number", "")
         entry.lines.append((_("Grade"), _severity_label(data.get("severity"))))
@@ -203,29 +209,6 @@ def _entry(event) -> Entry:
         entry.lines.append((_("Deadlines paused"), str(data["paused"])))
     elif kind == EventKind.RESUMED and data.get("waited_minutes") is not None:
         entry.lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
-    elif kind in (EventKind.INVESTIGATION, EventKind.ROOT_CAUSE):
-        from qualityloop.investigation.timeline import describe
-
-        title, lines, changes = describe(data)
-        entry.title = title
-        entry.lines.extend(lines)
-        entry.changes.extend(changes)
-    elif kind in (EventKind.ACTION, EventKind.EFFECTIVENESS):
-        entry.title = " ".join(x for x in (data.get("number"), data.get("title")) if x)
-        for key, label in (
-            ("step", _("Step")),
-            ("rating", _("Rating")),
-            ("result", _("Result")),
-            ("text", _("Note")),
-        ):
-            if data.get(key):
-                entry.lines.append((label, str(data[key])))
-    elif kind in (EventKind.REMEDY, EventKind.COST):
-        entry.title = data.get("description") or data.get("kind") or data.get("category") or ""
-        if data.get("amount"):
-            entry.lines.append((_("Amount"), f"¥{data['amount']}"))
-        if data.get("step"):
-            entry.lines.append((_("Step"), str(data["step"])))
     elif kind == EventKind.SIGNATURE:
         transition = workflow.BY_NAME.get(data.get("subject"))
         entry.title = str(transition.label) if transition else data.get("subject", "")

@@ -699,14 +699,14 @@ MATRIX = [
     ),
     (
         "post",
-        lambda c: f"/tasks/{c.tasks.get(is_stage_task=True, status='open').pk}/assign",
+        lambda c: f"/tasks/{c.tasks.get(kind='stage', status='open').pk}/assign",
         lambda org, c: {"assignee": org["ts_member"].pk},
         ("ts_head", 200),
         "cs",
     ),
     (
         "post",
-        lambda c: f"/tasks/{c.tasks.get(is_stage_task=False).pk}/complete",
+        lambda c: f"/tasks/{c.tasks.exclude(kind='stage').get().pk}/complete",
         lambda org, c: {"outcome": "结构复核无问题"},
         ("rnd_member", 200),
         "cs",

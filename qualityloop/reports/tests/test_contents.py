@@ -3,7 +3,7 @@ about signatures."""
 
 from datetime import timedelta
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from qualityloop.complaints import services
 from qualityloop.core import clock
@@ -79,7 +79,8 @@ def test_the_rectification_plan_lists_the_major_case_measures(org, rich):
     text = text_of(rendering.pdf_bytes("rectification", rich, "en"))
     assert squash("更换注塑模具并重新验证") in text
     assert squash(f"prod_head Production {due.isoformat()}") in text
-    opened = later.astimezone(clock.now().tzinfo).strftime("%Y-%m-%d")
+    # The report shows local time: between 16:00 and 24:00 UTC that is already the next day.
+    opened = timezone.localtime(later).strftime("%Y-%m-%d")
     assert squash(f"Major quality case opened {opened}") in text
     assert squash("Reported to management") in text
     assert squash("Responsible for the rectification qe") in text

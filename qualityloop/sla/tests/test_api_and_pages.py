@@ -25,7 +25,7 @@ MATRIX = [
 
 def _path(complaint, suffix):
     if suffix == "remind":
-        task = complaint.tasks.get(is_stage_task=True, status="open")
+        task = complaint.tasks.get(kind="stage", status="open")
         return f"{API}/{complaint.pk}/tasks/{task.pk}/remind"
     return f"{API}/{complaint.pk}{suffix}"
 
@@ -74,7 +74,7 @@ def test_clocks_wait_and_resume_through_the_api(org, as_user):  # noqa: F811
 
 def test_a_reminder_reaches_the_task_holder_and_is_on_the_record(org, as_user):  # noqa: F811
     complaint = at_diagnosis(org)
-    task = complaint.tasks.get(is_stage_task=True, status="open")
+    task = complaint.tasks.get(kind="stage", status="open")
     sent = post(
         as_user("cs"),
         f"{API}/{complaint.pk}/tasks/{task.pk}/remind",
@@ -127,7 +127,7 @@ def test_the_rectification_plan_gates_closure(org, as_user):  # noqa: F811
     submitted = post(as_user("qe"), f"{url}/submit", {})
     assert submitted.status_code == 200
     assert submitted.json()["plan_submitted_at"] is not None
-    plan_task = complaint.tasks.get(title=escalation.PLAN_TASK_TITLE)
+    plan_task = complaint.tasks.get(kind="rectification_plan")
     assert plan_task.status == "done"
 
 

@@ -180,7 +180,7 @@ def test_regrading_to_critical_tightens_running_clocks_and_alerts_the_executive(
     assert c["intake"].due_at == at(2026, 11, 2, 11, 0)  # 2 working hours for 紧急
     assert c["answer"].due_at == at(2026, 11, 3, 9, 0)  # one working day (7 h 30)
     assert complaints.current_stage_task(complaint).due_at == c["intake"].due_at
-    titles = dict(complaint.tasks.filter(is_stage_task=False).values_list("title", "due_at"))
+    titles = dict(complaint.tasks.exclude(kind="stage").values_list("title", "due_at"))
     assert titles == {
         "响应会议 Response meeting": at(2026, 11, 2, 10, 30),
         "向管理层报告 Report to management": at(2026, 11, 3, 9, 30),

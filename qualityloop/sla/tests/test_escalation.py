@@ -139,7 +139,7 @@ def test_a_complaint_open_for_a_week_becomes_a_major_quality_case(org_tx):
     case = MajorCase.objects.get(complaint=complaint)
     assert case.opened_at == at(2026, 11, 9, 9, 1)
     assert complaint.events.filter(kind=EventKind.MAJOR_CASE).count() == 1
-    assert complaint.tasks.get(title=escalation.PLAN_TASK_TITLE).status == "open"
+    assert complaint.tasks.get(kind="rectification_plan").status == "open"
     assert notes(org["exec"], "major_case") == 1
     complaint.refresh_from_db()
     facts = complaints.facts(complaint, complaints.current_stage_task(complaint))

@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualityloop.sla import china, services
+from qualityloop.sla import calendars, china, services
 from qualityloop.sla.models import BusinessCalendar, CalendarDay, WorkingWindow
 from qualityloop.sla.worktime import NoWorkingTime, WorkingTime
 
@@ -22,11 +22,11 @@ def at(*args, tz=SHANGHAI):
 
 @pytest.fixture
 def china_time(db) -> WorkingTime:
-    return services.working_time(services.calendar_for())
+    return calendars.working_time(calendars.calendar_for())
 
 
 def test_the_default_calendar_ships_chinese_hours_and_statutory_days(db):
-    calendar = services.calendar_for()
+    calendar = calendars.calendar_for()
     assert (calendar.code, calendar.time_zone) == ("cn-default", "Asia/Shanghai")
     with translation.override("en"):
         assert [str(w) for w in calendar.windows.filter(weekday=0)] == [
@@ -121,7 +121,7 @@ durations = st.integers(min_value=0, max_value=200 * 60).map(lambda m: timedelta
 @pytest.fixture(scope="module")
 def fixed_china_time(django_db_setup, django_db_blocker) -> WorkingTime:
     with django_db_blocker.unblock():
-        return services.working_time(services.calendar_for())
+        return calendars.working_time(calendars.calendar_for())
 
 
 @settings(
@@ -140,7 +140,7 @@ def test_adding_time_is_consistent(fixed_china_time, start, first, second):
 
 @pytest.mark.django_db
 def test_days_set_by_hand_survive_a_sync():
-    calendar = services.calendar_for()
+    calendar = calendars.calendar_for()
     CalendarDay.objects.filter(calendar=calendar, date=date(2026, 10, 10)).update(
         kind="holiday", name="公司年假"
     )
@@ -158,16 +158,16 @@ def test_a_site_may_have_its_own_calendar():
     other = Site.objects.create(code="sz", name="苏州工厂")
     own = BusinessCalendar.objects.create(code="dg", name="东莞两班", site=plant)
     WorkingWindow.objects.create(calendar=own, weekday=5, start=time(8), end=time(12))
-    assert services.calendar_for(plant.pk) == own
-    assert services.calendar_for(other.pk).code == "cn-default"
-    assert services.working_time(own).is_working(at(2026, 3, 7, 9, 0))
+    assert calendars.calendar_for(plant.pk) == own
+    assert calendars.calendar_for(other.pk).code == "cn-default"
+    assert calendars.working_time(own).is_working(at(2026, 3, 7, 9, 0))
 
 
 @pytest.mark.django_db
 def test_overlapping_windows_are_refused():
     from django.core.exceptions import ValidationError
 
-    calendar = services.calendar_for()
+    calendar = calendars.calendar_for()
     window = WorkingWindow(calendar=calendar, weekday=0, start=time(11), end=time(14))
     with pytest.raises(ValidationError):
         window.full_clean()

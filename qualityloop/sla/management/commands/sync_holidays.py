@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from qualityloop.sla import china, services
+from qualityloop.sla import calendars, china, services
 from qualityloop.sla.models import BusinessCalendar
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--calendar", default=services.DEFAULT_CODE)
+        parser.add_argument("--calendar", default=calendars.DEFAULT_CODE)
         parser.add_argument("--year", type=int, action="append", dest="years")
 
     def handle(self, *args, calendar, years, **options):
