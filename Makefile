@@ -38,9 +38,11 @@ postgres:
 run: install pdf-deps
 	$(BIN)/qualityloop run
 
+# ruff, and the layer order of docs/architecture.md (import-linter's contract in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -9,7 +9,7 @@ import contextvars
 from collections.abc import Iterator
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 _frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("frozen", default=None)
 
@@ -26,3 +26,8 @@ def at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen.reset(token)
+
+
+def local_text(moment: datetime) -> str:
+    """A moment as a person reads it on a page: local time, to the minute."""
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")

@@ -1,6 +1,10 @@
 """Deadlines react to a complaint's life: clocks start, stop, pause and move; urgent
 complaints alert at once; a complaint open too long becomes a major case."""
 
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from qualityloop.complaints.choices import EventKind
 from qualityloop.core import clock as wallclock
 
 from . import clocks, escalation
@@ -52,3 +56,41 @@ def finished(complaint, *, transition, actor, at) -> None:
 def gate_facts(complaint) -> dict:
     unplanned = MajorCase.objects.filter(complaint=complaint, plan_submitted_at__isnull=True)
     return {"major_case_unplanned": unplanned.exists()}
+
+
+def timeline_entry(event):
+    """Missed deadlines, escalations, reminders, holds and major cases on the timeline."""
+    data, kind = event.data or {}, event.kind
+    title, lines = "", []
+    if kind in (EventKind.CLOCK_MISSED, EventKind.ESCALATED):
+        title = data.get("clock_label") or data.get("reason_label") or ""
+        if data.get("due_at") and (due := parse_datetime(data["due_at"])):
+            lines.append((_("Due"), wallclock.local_text(due)))
+        if data.get("level_label"):
+            lines.append((_("Escalated to"), data["level_label"]))
+        if data.get("trigger") == "urgent" and data.get("reason"):
+            title = data["reason"]
+    elif kind == EventKind.REMINDER:
+        title = data.get("title", "")
+        lines.append(("", data.get("message", "")))
+    elif kind == EventKind.WAITING:
+        if data.get("paused") is not None:
+            lines.append((_("Deadlines paused"), str(data["paused"])))
+    elif kind == EventKind.RESUMED:
+        if data.get("waited_minutes") is not None:
+            lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
+    elif kind == EventKind.MAJOR_CASE:
+        if data.get("measure"):
+            title = data["measure"]
+            lines.append((_("Owner"), data.get("owner", "")))
+            lines.append((_("Due date"), data.get("due_date", "")))
+        elif data.get("plan_submitted"):
+            title = _("Rectification plan reported to management")
+        elif data.get("days_open") is not None:
+            title = _("Still open after %(n)d days") % {"n": data["days_open"]}
+    else:
+        return None
+    notified = (EventKind.CLOCK_MISSED, EventKind.ESCALATED, EventKind.REMINDER)
+    if kind in notified and data.get("to"):
+        lines.append((_("Notified"), "、".join(data["to"])))
+    return title, lines, []

@@ -95,13 +95,19 @@ def test_plan_read_and_list(org, world, as_user):
     ]
     assert as_user("qe").get(f"{API}/actions/{body['id']}").json() == body
 
-    # Production owns it though the complaint is not theirs: they see the action, not the
-    # complaint it serves.
+    # Production owns it though the complaint is not theirs: as the action's owner they may
+    # read the complaint it serves; their head sees the department's action, not the complaint.
     seen = as_user("prod_member").get(f"{API}/actions/{body['id']}").json()
-    assert seen["complaints"] == []
+    assert seen["complaints"] == [
+        {"id": complaint.pk, "number": complaint.number, "label": str(complaint)}
+    ]
+    assert as_user("prod_head").get(f"{API}/actions/{body['id']}").json()["complaints"] == []
+    # Reading the complaint, the owner sees its other action too; the head only their own.
     listed = as_user("prod_member").get(f"{API}/actions").json()
+    assert sorted(a["number"] for a in listed["items"]) == [f"CA-{year}-0001", f"CA-{year}-0002"]
+    assert listed["count"] == 2
+    listed = as_user("prod_head").get(f"{API}/actions").json()
     assert [a["number"] for a in listed["items"]] == [f"CA-{year}-0002"]
-    assert listed["count"] == 1
 
     summary = as_user("ts_member").get(f"{API}/complaints/{complaint.pk}/actions").json()
     assert summary["summary"] == {"corrective": 1, "open": 2, "unverified": 0, "total": 2}

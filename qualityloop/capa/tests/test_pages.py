@@ -368,10 +368,16 @@ def test_complaints_the_reader_may_not_see_are_only_counted(org, complaint):
     services.link_action(actor=org["qe"], action_id=action.pk, complaint_id=complaint.pk)
     # The R&D member sees neither complaint and does not own the action: it does not exist.
     assert login(org, "rnd_member").get(f"/capa/actions/{action.pk}/").status_code == 404
-    # Production owns it but is involved in neither complaint: both are only counted.
-    page = text(login(org, "prod_member").get(f"/capa/actions/{action.pk}/"))
+    # Production's head sees the department's action but is involved in neither complaint:
+    # both are only counted.
+    page = text(login(org, "prod_head").get(f"/capa/actions/{action.pk}/"))
     assert "and 2 complaints you may not see" in page
     assert complaint.number not in page and hidden.number not in page
+    # Its owner may read the complaints the action serves.
+    page = text(login(org, "prod_member").get(f"/capa/actions/{action.pk}/"))
+    assert f'<span class="mono">{complaint.number}</span>' in page
+    assert f'<span class="mono">{hidden.number}</span>' in page
+    assert "complaints you may not see" not in page
     # Technical support worked on both.
     page = text(login(org, "ts_member").get(f"/capa/actions/{action.pk}/"))
     assert f'<span class="mono">{complaint.number}</span>' in page

@@ -7,7 +7,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import CheckboxInput
 from django.template.defaultfilters import filesizeformat
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qualityloop.complaints import access, events, hooks, workflow
 from qualityloop.complaints.choices import SEVERITY_COLOURS, EventKind, Severity, SeveritySource
 from qualityloop.complaints.models import Complaint
+from qualityloop.core import clock
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ class Entry:
 
 
 def _local(value) -> str:
-    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    return clock.local_text(value)
 
 
 def _display(model_field, raw, label=None) -> str:
@@ -190,25 +191,6 @@ def _entry(event) -> Entry:
             label = _("To") if kind == EventKind.MESSAGE_SENT else _("From")
             entry.lines.append((label, party))
         entry.lines.append(("", data.get("body", "")))
-    elif kind in (EventKind.CLOCK_MISSED, EventKind.ESCALATED):
-        entry.title = data.get("clock_label") or data.get("reason_label") or ""
-        if data.get("due_at") and (due := parse_datetime(data["due_at"])):
-            entry.lines.append((_("Due"), _local(due)))
-        if data.get("level_label"):
-            entry.lines.append((_("Escalated to"), data["level_label"]))
-        if data.get("trigger") == "urgent" and data.get("reason"):
-            entry.title = data["reason"]
-        if data.get("to"):
-            entry.lines.append((_("Notified"), "、".join(data["to"])))
-    elif kind == EventKind.REMINDER:
-        entry.title = data.get("title", "")
-        entry.lines.append(("", data.get("message", "")))
-        if data.get("to"):
-            entry.lines.append((_("Notified"), "、".join(data["to"])))
-    elif kind == EventKind.WAITING and data.get("paused") is not None:
-        entry.lines.append((_("Deadlines paused"), str(data["paused"])))
-    elif kind == EventKind.RESUMED and data.get("waited_minutes") is not None:
-        entry.lines.append((_("Waited (minutes)"), str(data["waited_minutes"])))
     elif kind == EventKind.SIGNATURE:
         transition = workflow.BY_NAME.get(data.get("subject"))
         entry.title = str(transition.label) if transition else data.get("subject", "")
@@ -217,25 +199,6 @@ def _entry(event) -> Entry:
             entry.lines.append((_("Meaning"), str(meaning)))
         if data.get("hash"):
             entry.lines.append((_("Content hash"), data["hash"][:16] + "…"))
-    elif kind == EventKind.SURVEY:
-        if data.get("outcome_score") is not None:
-            entry.lines.append((_("Outcome"), f"{data['outcome_score']}/5"))
-            entry.lines.append((_("Handling"), f"{data.get('handling_score')}/5"))
-        if data.get("comment"):
-            entry.lines.append(("", data["comment"]))
-        if data.get("to"):
-            entry.lines.append((_("To"), str(data["to"])))
-    elif kind == EventKind.KNOWLEDGE:
-        entry.title = data.get("title", "")
-    elif kind == EventKind.MAJOR_CASE:
-        if data.get("measure"):
-            entry.title = data["measure"]
-            entry.lines.append((_("Owner"), data.get("owner", "")))
-            entry.lines.append((_("Due date"), data.get("due_date", "")))
-        elif data.get("plan_submitted"):
-            entry.title = _("Rectification plan reported to management")
-        elif data.get("days_open") is not None:
-            entry.title = _("Still open after %(n)d days") % {"n": data["days_open"]}
     return entry
 
 
