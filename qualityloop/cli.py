@@ -15,7 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command, execute_from_command_line
+from django.db import connections
 
 FIRST_ADMINISTRATOR = """No administrator exists yet, and no account was created.
 Create the first administrator with:
@@ -50,26 +55,23 @@ def use_installation_key(*, create: bool) -> Path | None:
     return path
 
 
-def prepare_data_dirs() -> None:
-    """Create the directories this installation writes to; settings only name them."""
-    # Django's settings load here, once the key is in the environment.
-    from django.conf import settings
+def prepare_database_dir() -> None:
+    """Create the SQLite file's directory, which settings only name.
 
+    Settings load here, on first use, so the key must be in the environment by now.
+    """
     database = settings.DATABASES["default"]
     name = str(database["NAME"])
     in_a_file = name not in {"", ":memory:"} and not name.startswith("file:")
     if database["ENGINE"] == "django.db.backends.sqlite3" and in_a_file:
         Path(name).parent.mkdir(parents=True, exist_ok=True)
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def manage(argv: list[str]) -> None:
     """Run a Django management command, as ``manage.py`` does."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualityloop.settings")
     use_installation_key(create=False)
-    prepare_data_dirs()
-    from django.core.management import execute_from_command_line
-
+    prepare_database_dir()
     execute_from_command_line(["qualityloop", *argv])
 
 
@@ -78,14 +80,17 @@ def prepare_to_serve(*, demo: bool, demo_complaints: int | None = None) -> None:
 
     ``demo_complaints`` sets the demo's size (``load_demo``'s default when None).
     """
-    manage(["migrate", "--noinput", "-v", "0"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualityloop.settings")
+    prepare_database_dir()
+    # WhiteNoise serves what `collectstatic` put here beside the apps' own files.
+    if settings.STATIC_ROOT:
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
     if demo:
-        size = [] if demo_complaints is None else ["--complaints", str(demo_complaints)]
-        manage(["load_demo", "--if-empty", *size])
+        size = {} if demo_complaints is None else {"complaints": demo_complaints}
+        call_command("load_demo", if_empty=True, **size)
         return
-    # Django is set up by the migrate above.
-    from django.contrib.auth import get_user_model
-
     if not get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
         print(f"\n{FIRST_ADMINISTRATOR}\n")
 
@@ -97,6 +102,8 @@ def _run(args: argparse.Namespace) -> int:
             "Set SECRET_KEY, the same on every machine, when several serve one database."
         )
     prepare_to_serve(demo=args.demo)
+    # The supervisor only waits from here on; it keeps no database connection open.
+    connections.close_all()
     # The children get the key through the environment.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qualityloop.settings"}
     children = [

@@ -46,9 +46,7 @@ def issue_api_token(*, actor: User | None, user: User, name: str) -> tuple[ApiTo
         raise DomainError(_("Give the token a name of 1 to 100 characters."), field="name")
     with transaction.atomic():
         token, raw = ApiToken.issue(user=user, name=name)
-        audit.record_system_event(
-            kind=ISSUED, actor=actor, obj=token, data=_token_facts(token)
-        )
+        audit.record_system_event(kind=ISSUED, actor=actor, obj=token, data=_token_facts(token))
     return token, raw
 
 

@@ -24,7 +24,7 @@ class SystemEvent(models.Model):
     removed, changed or reordered event is found by ``qualityloop verify-events``.
     """
 
-    seq = models.PositiveBigIntegerField(_("number"), unique=True)
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     # PROTECT: the actor's id is part of the hash, so it may never be nulled or reassigned;
     # a person who acted on the record is deactivated, not deleted.

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="number")),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="sequence")),
                 ("kind", models.CharField(db_index=True, max_length=60, verbose_name="kind")),
                 ("at", models.DateTimeField(verbose_name="time")),
                 (
