@@ -11,10 +11,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 
 from qualityloop import cli
-from qualityloop.accounts.models import User
 from qualityloop.core.testing import free_port
+
+User = get_user_model()
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -175,3 +178,11 @@ def test_only_run_makes_the_installation_key_and_the_other_commands_use_it(tmp_p
     monkeypatch.setenv("SECRET_KEY", "set-by-the-operator")
     assert cli.use_installation_key(create=True) is None
     assert os.environ["SECRET_KEY"] == "set-by-the-operator"
+
+
+def test_mail_without_smtp_goes_to_an_outbox_made_when_first_used(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "data" / "outbox"
+    assert send_mail("测试", "正文", "qualityloop@localhost", ["qa@example.com"]) == 1
+    [written] = (tmp_path / "data" / "outbox").iterdir()
+    assert "Subject: =?utf-8?b?5rWL6K+V?=" in written.read_text()

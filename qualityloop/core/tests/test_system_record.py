@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models.deletion import ProtectedError
 
-from qualityloop.accounts.models import Department
 from qualityloop.core import audit, chain, clock
 from qualityloop.core.models import SystemEvent, SystemRecordHead
 from qualityloop.core.testing import aware, in_parallel
@@ -176,7 +175,7 @@ def test_the_hash_encoding_is_the_one_complaint_records_were_written_with():
 def test_parallel_writers_chain_one_after_another(org_tx):
     workers = 8
     admin = org_tx["admin"]
-    department = Department.objects.get(code="qa")
+    department = org_tx.departments["qa"]
 
     def write(i):
         with transaction.atomic():
