@@ -182,6 +182,10 @@ def test_a_refused_token_request_leaves_no_token_and_no_event(org):
     assert not SystemEvent.objects.exists()
 
 
-def test_token_kinds_have_labels():
-    assert audit.kind_label(services.ISSUED) == "API token issued"
-    assert audit.kind_label(services.REVOKED) == "API token revoked"
+def test_token_kinds_have_labels_in_both_languages():
+    with translation.override("en"):
+        assert audit.kind_label(services.ISSUED) == "API token issued"
+        assert audit.kind_label(services.REVOKED) == "API token revoked"
+    with translation.override("zh-hans"):
+        assert audit.kind_label(services.ISSUED) == "已签发 API 令牌"
+        assert audit.kind_label(services.REVOKED) == "已吊销 API 令牌"

@@ -65,6 +65,12 @@ def test_importing_settings_creates_and_writes_nothing(tmp_path):
     assert not missing.exists()
 
 
+def test_with_debug_on_settings_load_without_a_key(tmp_path):
+    result = _import_settings(_environment(tmp_path / "data", DEBUG="1"))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_command_without_a_key_says_how_to_set_one(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "qualityloop.cli", "migrate"],
