@@ -75,7 +75,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             _("Events about this token"),
         )
 
-    @admin.action(description=_("Revoke the selected tokens"))
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
         revoked = already = 0
         for token_id in queryset.values_list("pk", flat=True):
