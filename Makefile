@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) messages pdf-deps
 
-# Compiled translations are built here, never committed.
+# Compiled translations are built here, never committed. Settings need a key to load;
+# compiling messages signs nothing.
+messages: export SECRET_KEY ?= only-for-compilemessages
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@cd qualityloop && ../$(BIN)/python ../manage.py compilemessages -v 0
@@ -35,8 +37,9 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
+# The demo's accounts have public passwords: a production start is `qualityloop run`.
 run: install pdf-deps
-	$(BIN)/qualityloop run
+	$(BIN)/qualityloop run --demo
 
 # ruff, and the layer order of docs/architecture.md (import-linter's contract in pyproject.toml).
 lint: $(STAMP)
@@ -64,6 +67,7 @@ clean:
 # Speed of the list and its search on a large register (BENCH_ROWS complaints), on both databases.
 BENCH_ROWS ?= 200000
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432/qualityloop_bench
+bench: export SECRET_KEY ?= only-for-the-benchmark
 bench: install postgres
 	rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BIN)/python manage.py migrate -v 0

@@ -5,33 +5,32 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
+# Importing settings creates and writes nothing: each command makes the directories it uses.
 DATA_DIR = Path(os.environ.get("QUALITYLOOP_DATA_DIR", BASE_DIR.parent / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    # A per-installation key kept beside the data, so sessions survive restarts
-    # without anybody committing a key.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        from django.core.management.utils import get_random_secret_key
-
-        path.write_text(get_random_secret_key())
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
+# Every web process and worker, on every machine, must sign with the same key, so none may
+# invent its own. (`qualityloop run` keeps one in DATA_DIR for a single-machine installation.)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the environment variable SECRET_KEY to one long random "
+            "value, the same on every machine that serves this database, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. "
+            "(`qualityloop run` generates one into QUALITYLOOP_DATA_DIR/secret_key for a "
+            "single-machine installation.)"
+        )
+    SECRET_KEY = "insecure-key-for-debug-only"  # noqa: S105 (DEBUG is never production)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -133,7 +132,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,14 +4,13 @@ One small function writes every event; services call it inside their transaction
 complaint row already locked, so ``seq`` and the hash chain never fork.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from qualityloop.core import clock
+from qualityloop.core import chain, clock
 
 from . import hooks
 from .choices import EventKind
@@ -31,7 +30,7 @@ def kind_label(kind: str) -> str:
 
 
 def _digest(*, complaint_number: str, seq: int, kind: str, actor_id, at, data, reason, prev):
-    payload = json.dumps(
+    return chain.digest(
         {
             "complaint": complaint_number,
             "seq": seq,
@@ -42,12 +41,8 @@ def _digest(*, complaint_number: str, seq: int, kind: str, actor_id, at, data, r
             "data": data,
             "reason": reason,
             "prev": prev,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        cls=DjangoJSONEncoder,
+        }
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def record(
