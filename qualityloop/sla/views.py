@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qualityloop.capa.queries import actions_for
 from qualityloop.complaints import access
 from qualityloop.complaints.models import StageTask
 from qualityloop.complaints.views import DETAIL_PAGE, complaint_for_page
@@ -60,8 +61,6 @@ def panel_context(user, complaint, **forms) -> dict:
     version = {"version": complaint.version}
     plan_actions = []
     if case is not None:
-        from qualityloop.capa.queries import actions_for
-
         plan_actions = list(actions_for(complaint))
     return {
         "clock_rows": clock_rows(complaint),
