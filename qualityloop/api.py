@@ -1,6 +1,6 @@
 """The REST API under /api/v1/ (django-ninja); routers live in each app's api.py.
 
-Every error answers with one JSON shape, in the language the request asks for:
+Every error answers with one JSON shape (``core.api``), in the language the request asks for:
 ``{"detail": message, "field": field or null, "code": code, "errors": {field: [messages]}}``.
 """
 
@@ -13,7 +13,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qualityloop.accounts.api_auth import bearer_token, logged_in_session
-from qualityloop.core.errors import DomainError, StaleVersion
+from qualityloop.core import api as core_api
+from qualityloop.core.api import error_body
+from qualityloop.core.errors import DomainError
 
 api = NinjaAPI(
     title="QualityLoop API",
@@ -28,36 +30,13 @@ api = NinjaAPI(
 )
 
 
-def error_body(detail, *, field=None, code="invalid", errors=None, **extra) -> dict:
-    return {
-        "detail": str(detail),
-        "field": field,
-        "code": code,
-        "errors": errors if errors is not None else ({field: [str(detail)]} if field else {}),
-        **extra,
-    }
-
-
 def _respond(request, status: int, body: dict):
     return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    body = exc.as_dict()
-    extra = {"current_version": exc.current_version} if isinstance(exc, StaleVersion) else {}
-    status = 404 if exc.code == "not_found" else exc.status
-    return _respond(
-        request,
-        status,
-        error_body(
-            body["detail"],
-            field=body["field"],
-            code=body["code"],
-            errors=body.get("errors"),
-            **extra,
-        ),
-    )
+    return _respond(request, *core_api.domain_error(exc))
 
 
 def _message(error: dict) -> str:

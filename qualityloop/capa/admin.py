@@ -1,21 +1,12 @@
 from django.contrib import admin
 
+from qualityloop.core.admin import ReadOnlyAdmin
+
 from .models import Action, CostLine, EffectivenessCheck, Remedy
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Quality records are written by the services only; the admin may look, never touch."""
-
+class ReadOnly(ReadOnlyAdmin):
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Action)

@@ -15,9 +15,9 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from qualityloop.complaints import attachments
-from qualityloop.complaints.schemas import ErrorOut
 from qualityloop.core import clock
 from qualityloop.core.errors import NotAllowed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import access, conf, queries, services, workflow
 from .choices import OPEN_STATUSES
@@ -52,15 +52,6 @@ from .schemas import (
 
 router = Router(tags=["capa"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 ACTION_RELATED = ("owner", "department", "created_by")
 REMEDY_RELATED = ("proposed_by", "approved_by", "rejected_by", "given_by")
 

@@ -8,15 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from qualityloop.accounts.models import Department, User
 from qualityloop.core import clock
+from qualityloop.core.forms import ServiceForm, date_widget, datetime_widget
 
 from .choices import ActionStatus, ActionType, CostCategory, Rating, RemedyKind
 from .models import MONEY_MAX, TEXT_MAX, TITLE_MAX
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(label, *, rows=3, required=True, help_text=""):
@@ -40,15 +35,7 @@ def _money(label):
     )
 
 
-class ServiceErrors:
-    def add_service_errors(self, errors: dict) -> None:
-        """Put what a service refused next to the field it names, or above the form."""
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
-
-class PlanForm(ServiceErrors, forms.Form):
+class PlanForm(ServiceForm):
     type = forms.ChoiceField(label=_("Type"), choices=ActionType.choices)
     title = forms.CharField(label=_("Action"), max_length=TITLE_MAX)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
@@ -58,7 +45,7 @@ class PlanForm(ServiceErrors, forms.Form):
         required=False,
         empty_label=_("— the owner's —"),
     )
-    due_date = forms.DateField(label=_("Due date"), widget=_date_widget())
+    due_date = forms.DateField(label=_("Due date"), widget=date_widget())
     expected_effect = _text(_("Expected effect"), rows=2)
     effectiveness_criteria = _text(
         _("Effectiveness criteria"),
@@ -99,7 +86,7 @@ class PlanForm(ServiceErrors, forms.Form):
         }
 
 
-class LinkForm(ServiceErrors, forms.Form):
+class LinkForm(ServiceForm):
     complaint = forms.CharField(
         label=_("Complaint number"),
         max_length=30,
@@ -111,7 +98,7 @@ class LinkForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class NoteForm(ServiceErrors, forms.Form):
+class NoteForm(ServiceForm):
     text = _text(_("Progress note"), rows=3)
 
     def __init__(self, *args, **kwargs):
@@ -119,7 +106,7 @@ class NoteForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class EvidenceForm(ServiceErrors, forms.Form):
+class EvidenceForm(ServiceForm):
     file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +114,7 @@ class EvidenceForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CompleteForm(ServiceErrors, forms.Form):
+class CompleteForm(ServiceForm):
     note = _text(
         _("What was done"),
         rows=3,
@@ -140,14 +127,14 @@ class CompleteForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CheckForm(ServiceErrors, forms.Form):
+class CheckForm(ServiceForm):
     method = _text(_("Method"), rows=2, help_text=_("How the effect was checked."))
     result = _text(_("Result"), rows=3, help_text=_("What the check found, against the criteria."))
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
     checked_at = forms.DateTimeField(
         label=_("Checked at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        widget=datetime_widget(),
         help_text=_("Leave empty for now."),
     )
 
@@ -156,7 +143,7 @@ class CheckForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RemedyForm(ServiceErrors, forms.Form):
+class RemedyForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Remedy"), choices=RemedyKind.choices)
     amount = _money(_("Amount (CNY)"))
     description = _text(_("Description"), rows=2)
@@ -167,14 +154,14 @@ class RemedyForm(ServiceErrors, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RejectForm(ServiceErrors, forms.Form):
+class RejectForm(ServiceForm):
     reason = _text(_("Reason"), rows=2)
 
 
-class CostForm(ServiceErrors, forms.Form):
+class CostForm(ServiceForm):
     category = forms.ChoiceField(label=_("Category"), choices=CostCategory.choices)
     amount = _money(_("Amount (CNY)"))
-    incurred_on = forms.DateField(label=_("Incurred on"), widget=_date_widget())
+    incurred_on = forms.DateField(label=_("Incurred on"), widget=date_widget())
     description = forms.CharField(label=_("Description"), max_length=500)
 
     def __init__(self, *args, **kwargs):

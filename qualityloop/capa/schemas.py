@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from qualityloop.complaints.schemas import Day, Id, Input, Moment, Ref, Text, ref
+from qualityloop.core.schemas import Day, Id, Input, Moment, Ref, Text, ref
 
 from .choices import ActionStatus, ActionType, CostCategory, Rating, RemedyKind, RemedyStatus
 from .models import (

@@ -5,13 +5,12 @@ page of its own. Each view decides access (404 for what the user may not see, 40
 writing without the right), calls one service and renders its region again.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,8 +19,9 @@ from qualityloop.accounts.choices import Role
 from qualityloop.complaints import access as complaint_access
 from qualityloop.complaints import attachments
 from qualityloop.core import clock
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.htmx import render_region, wants_partial
+from qualityloop.core.errors import DomainError, NotAllowed
+from qualityloop.core.htmx import render_region
+from qualityloop.core.views import Region, run_service
 
 from . import access, conf, queries, services, workflow
 from .choices import OPEN_STATUSES, CostCategory
@@ -47,26 +47,6 @@ LIST_SIZE = 50
 
 def _today():
     return timezone.localdate(clock.now())
-
-
-def _call(form, call) -> bool:
-    """Run a service; its refusals go next to the form's fields. False if it refused."""
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        form.add_service_errors(exc.errors)
-        return False
-    except DomainError as exc:
-        form.add_service_errors({exc.field or "__all__": [str(exc.message)]})
-        return False
-    return True
-
-
-def _status(request) -> int:
-    # htmx swaps only 2xx answers, so a form with its errors travels as 200.
-    return 200 if wants_partial(request) else 422
 
 
 # ---------------------------------------------------------------- the complaint panel
@@ -120,16 +100,7 @@ def _panel_context(request, complaint, **overrides) -> dict:
     return context
 
 
-def _panel(request, complaint, *, status=200, **overrides):
-    context = _panel_context(request, complaint, **overrides)
-    return render_region(request, PANEL, "panel", context, status=status)
-
-
-def _panel_done(request, complaint, notice: str):
-    if wants_partial(request):
-        return _panel(request, complaint, notice=notice)
-    messages.success(request, notice)
-    return redirect("capa-panel", pk=complaint.pk)
+COMPLAINT_PANEL = Region(PANEL, "panel", context=_panel_context, url_name="capa-panel")
 
 
 def _complaint(request, pk, allowed=None):
@@ -142,7 +113,7 @@ def _complaint(request, pk, allowed=None):
 @login_required
 @require_GET
 def panel(request, pk):
-    return _panel(request, _complaint(request, pk))
+    return COMPLAINT_PANEL.render(request, _complaint(request, pk))
 
 
 @login_required
@@ -150,19 +121,17 @@ def panel(request, pk):
 def plan(request, pk):
     complaint = _complaint(request, pk, access.can_plan)
     form = PlanForm(request.POST)
-    result = {}
-
-    def call():
-        result["action"] = services.plan_action(
+    planned = form.is_valid() and run_service(
+        lambda: services.plan_action(
             actor=request.user, complaint_id=complaint.pk, **form.service_inputs()
+        ),
+        form,
+    )
+    if planned:
+        return COMPLAINT_PANEL.done(
+            request, complaint, _("Action %(number)s planned.") % {"number": planned.value.number}
         )
-
-    if form.is_valid() and _call(form, call):
-        action = result["action"]
-        return _panel_done(
-            request, complaint, _("Action %(number)s planned.") % {"number": action.number}
-        )
-    return _panel(request, complaint, status=_status(request), plan_form=form, open_form="plan")
+    return COMPLAINT_PANEL.refused(request, complaint, plan_form=form, open_form="plan")
 
 
 @login_required
@@ -170,8 +139,7 @@ def plan(request, pk):
 def propose_remedy(request, pk):
     complaint = _complaint(request, pk, access.can_propose_remedy)
     form = RemedyForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.propose_remedy(
             actor=request.user,
             complaint_id=complaint.pk,
@@ -179,9 +147,10 @@ def propose_remedy(request, pk):
             description=form.cleaned_data["description"],
             amount=form.cleaned_data["amount"],
         ),
+        form,
     ):
-        return _panel_done(request, complaint, _("Remedy proposed."))
-    return _panel(request, complaint, status=_status(request), remedy_form=form, open_form="remedy")
+        return COMPLAINT_PANEL.done(request, complaint, _("Remedy proposed."))
+    return COMPLAINT_PANEL.refused(request, complaint, remedy_form=form, open_form="remedy")
 
 
 def _remedy(request, pk, remedy_id) -> tuple:
@@ -212,14 +181,14 @@ def reject_remedy(request, pk, remedy_id):
     if not access.can_decide_remedy(request.user, remedy):
         raise PermissionDenied
     form = RejectForm(request.POST, auto_id=f"reject{remedy.pk}-%s")
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.reject_remedy(
             actor=request.user, remedy_id=remedy.pk, reason=form.cleaned_data["reason"]
         ),
+        form,
     ):
-        return _panel_done(request, complaint, _("Remedy refused."))
-    return _panel(request, complaint, status=_status(request), reject_forms={remedy.pk: form})
+        return COMPLAINT_PANEL.done(request, complaint, _("Remedy refused."))
+    return COMPLAINT_PANEL.refused(request, complaint, reject_forms={remedy.pk: form})
 
 
 @login_required
@@ -238,18 +207,12 @@ def give_remedy(request, pk, remedy_id):
 
 
 def _remedy_step(request, complaint, remedy, call, notice: str):
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        return _panel(
-            request,
-            complaint,
-            status=409 if not wants_partial(request) else 200,
-            remedy_error=(remedy.pk, str(exc.message)),
+    outcome = run_service(call)
+    if not outcome:
+        return COMPLAINT_PANEL.refused(
+            request, complaint, remedy_error=(remedy.pk, outcome.message)
         )
-    return _panel_done(request, complaint, notice)
+    return COMPLAINT_PANEL.done(request, complaint, notice)
 
 
 @login_required
@@ -257,25 +220,27 @@ def _remedy_step(request, complaint, remedy, call, notice: str):
 def add_cost(request, pk):
     complaint = _complaint(request, pk, access.can_add_cost)
     form = CostForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_cost_line(
             actor=request.user, complaint_id=complaint.pk, **form.cleaned_data
         ),
+        form,
     ):
-        return _panel_done(request, complaint, _("Cost recorded."))
-    return _panel(request, complaint, status=_status(request), cost_form=form, open_form="cost")
+        return COMPLAINT_PANEL.done(request, complaint, _("Cost recorded."))
+    return COMPLAINT_PANEL.refused(request, complaint, cost_form=form, open_form="cost")
 
 
 # ---------------------------------------------------------------- one action
 
 
-def _action(request, pk) -> Action:
+def _action_for(user, pk) -> Action:
     return access.get_action_for(
-        request.user,
-        pk,
-        queryset=Action.objects.select_related("owner", "department", "created_by"),
+        user, pk, queryset=Action.objects.select_related("owner", "department", "created_by")
     )
+
+
+def _action(request, pk) -> Action:
+    return _action_for(request.user, pk)
 
 
 def _action_context(request, action: Action, **overrides) -> dict:
@@ -313,16 +278,9 @@ def _action_context(request, action: Action, **overrides) -> dict:
     return context
 
 
-def _action_page(request, action, *, status=200, **overrides):
-    context = _action_context(request, action, **overrides)
-    return render_region(request, ACTION, "body", context, status=status)
-
-
-def _action_done(request, action_pk, notice: str):
-    if wants_partial(request):
-        return _action_page(request, _action(request, action_pk), notice=notice)
-    messages.success(request, notice)
-    return redirect("capa-action-detail", pk=action_pk)
+ACTION_PAGE = Region(
+    ACTION, "body", context=_action_context, url_name="capa-action-detail", load=_action_for
+)
 
 
 def _workable(request, pk) -> Action:
@@ -335,7 +293,7 @@ def _workable(request, pk) -> Action:
 @login_required
 @require_GET
 def action_detail(request, pk):
-    return _action_page(request, _action(request, pk))
+    return ACTION_PAGE.render(request, _action(request, pk))
 
 
 @login_required
@@ -345,7 +303,7 @@ def start(request, pk):
     if not workflow.allows("start", action.status):
         raise PermissionDenied
     services.start_action(actor=request.user, action_id=action.pk)
-    return _action_done(request, action.pk, _("Work on the action has started."))
+    return ACTION_PAGE.done(request, action, _("Work on the action has started."))
 
 
 @login_required
@@ -353,14 +311,14 @@ def start(request, pk):
 def add_note(request, pk):
     action = _workable(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_note(
             actor=request.user, action_id=action.pk, text=form.cleaned_data["text"]
         ),
+        form,
     ):
-        return _action_done(request, action.pk, _("Progress note added."))
-    return _action_page(request, action, status=_status(request), note_form=form, open_form="note")
+        return ACTION_PAGE.done(request, action, _("Progress note added."))
+    return ACTION_PAGE.refused(request, action, note_form=form, open_form="note")
 
 
 @login_required
@@ -368,16 +326,14 @@ def add_note(request, pk):
 def add_evidence(request, pk):
     action = _workable(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_evidence(
             actor=request.user, action_id=action.pk, upload=form.cleaned_data["file"]
         ),
+        form,
     ):
-        return _action_done(request, action.pk, _("Evidence uploaded."))
-    return _action_page(
-        request, action, status=_status(request), evidence_form=form, open_form="evidence"
-    )
+        return ACTION_PAGE.done(request, action, _("Evidence uploaded."))
+    return ACTION_PAGE.refused(request, action, evidence_form=form, open_form="evidence")
 
 
 @login_required
@@ -385,16 +341,14 @@ def add_evidence(request, pk):
 def complete(request, pk):
     action = _workable(request, pk)
     form = CompleteForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.complete_action(
             actor=request.user, action_id=action.pk, note=form.cleaned_data["note"]
         ),
+        form,
     ):
-        return _action_done(request, action.pk, _("Action reported done; quality will check it."))
-    return _action_page(
-        request, action, status=_status(request), complete_form=form, open_form="complete"
-    )
+        return ACTION_PAGE.done(request, action, _("Action reported done; quality will check it."))
+    return ACTION_PAGE.refused(request, action, complete_form=form, open_form="complete")
 
 
 @login_required
@@ -404,22 +358,19 @@ def check(request, pk):
     if not access.can_verify(request.user, action):
         raise PermissionDenied
     form = CheckForm(request.POST)
-    result = {}
-
-    def call():
-        result["check"] = services.check_effectiveness(
+    checked = form.is_valid() and run_service(
+        lambda: services.check_effectiveness(
             actor=request.user, action_id=action.pk, **form.cleaned_data
-        )
-
-    if form.is_valid() and _call(form, call):
-        if result["check"].reopened:
+        ),
+        form,
+    )
+    if checked:
+        if checked.value.reopened:
             notice = _("Not effective: the action is back with its owner.")
         else:
             notice = _("The action is verified effective.")
-        return _action_done(request, action.pk, notice)
-    return _action_page(
-        request, action, status=_status(request), check_form=form, open_form="check"
-    )
+        return ACTION_PAGE.done(request, action, notice)
+    return ACTION_PAGE.refused(request, action, check_form=form, open_form="check")
 
 
 @login_required
@@ -452,12 +403,12 @@ def link(request, pk):
                 errors = getattr(exc, "errors", None) or {"complaint": [str(exc.message)]}
                 form.add_service_errors(errors)
             else:
-                return _action_done(
+                return ACTION_PAGE.done(
                     request,
-                    action.pk,
+                    action,
                     _("The action now also serves %(number)s.") % {"number": target.number},
                 )
-    return _action_page(request, action, status=_status(request), link_form=form, open_form="link")
+    return ACTION_PAGE.refused(request, action, link_form=form, open_form="link")
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from qualityloop.core.admin import ReadOnlyAdmin
+
 from .models import Category, Complaint, ComplaintEvent, GradingRule
 
 
@@ -28,19 +30,6 @@ class GradingRuleAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["name"]
     list_editable = ["priority", "is_active"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Quality records change only through the workflow; the admin may look, never touch."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

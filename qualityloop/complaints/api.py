@@ -15,6 +15,7 @@ from ninja import File, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
 from qualityloop.core.errors import NotAllowed, ValidationFailed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import access, attachments, queries, services, workflow
 from .choices import EventKind, TaskStatus
@@ -29,7 +30,6 @@ from .schemas import (
     ComplaintPage,
     ComplaintPatch,
     CompleteIn,
-    ErrorOut,
     EventOut,
     GradeIn,
     ListQuery,
@@ -47,15 +47,6 @@ from .schemas import (
 
 router = Router(tags=["complaints"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 NUMBER = re.compile(r"[A-Za-z0-9_-]{1,30}")
 DETAIL_RELATED = (

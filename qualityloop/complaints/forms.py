@@ -7,21 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from qualityloop.accounts.models import Department, User
 from qualityloop.catalog.models import Batch, Customer, Product
+from qualityloop.core.forms import PageForm, ServiceErrorsMixin, date_widget, datetime_widget
 
 from . import queries, workflow
 from .choices import Severity
 from .models import DESCRIPTION_MAX, Category, Complaint
 from .workflow import Status
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
 
 def _model_field(name: str, **kwargs):
@@ -96,8 +87,8 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("Any department"),
     )
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=_date_widget())
-    received_to = forms.DateField(label=_("Received to"), required=False, widget=_date_widget())
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=date_widget())
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=date_widget())
     sort = forms.ChoiceField(
         label=_("Sort"), choices=list(queries.SORT_LABELS.items()), required=False
     )
@@ -154,7 +145,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ComplaintFields(forms.Form):
+class ComplaintFields(ServiceErrorsMixin, forms.Form):
     """The intake fields shared by registration and editing."""
 
     FOREIGN_KEYS = ("customer", "product", "batch", "category", "responsible_department")
@@ -215,14 +206,14 @@ class ComplaintFields(forms.Form):
     )
     serial_number = _model_field("serial_number")
     quantity = _model_field("quantity")
-    purchase_date = _model_field("purchase_date", widget=_date_widget())
+    purchase_date = _model_field("purchase_date", widget=date_widget())
     title = _model_field("title")
     description = _model_field(
         "description",
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    occurred_at = _model_field("occurred_at", widget=_datetime_widget())
+    occurred_at = _model_field("occurred_at", widget=datetime_widget())
     occurred_place = _model_field("occurred_place")
     category = CategoryChoiceField(label=_("Category"), queryset=_categories(), required=False)
     requested_remedy = _model_field("requested_remedy")
@@ -234,7 +225,7 @@ class ComplaintFields(forms.Form):
     received_at = _model_field(
         "received_at",
         required=False,
-        widget=_datetime_widget(),
+        widget=datetime_widget(),
         help_text=_("Leave empty for now."),
     )
     responsible_department = forms.ModelChoiceField(
@@ -258,13 +249,6 @@ class ComplaintFields(forms.Form):
             else:
                 data[name] = value
         return data
-
-    def add_service_errors(self, errors: dict) -> None:
-        """Put a service's field errors next to the fields; the rest above the form."""
-        for name, messages in errors.items():
-            target = name.removesuffix("_id")
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
 
 
 ComplaintFields.FIELD_NAMES = tuple(
@@ -302,6 +286,10 @@ class RegisterForm(ComplaintFields):
         }
         self.fields["product"].widget.attrs.update(related)
         self.fields["batch"].widget.attrs.update(related)
+
+    def error_field(self, name: str) -> str:
+        # The services check each upload as "file"; here they are all "attachments".
+        return "attachments" if name == "file" else name
 
     def service_data(self, names=None) -> dict:
         data = super().service_data(names)
@@ -350,16 +338,6 @@ class EditForm(ComplaintFields):
 
 
 # ---------------------------------------------------------------- detail page actions
-
-
-class PageForm(forms.Form):
-    """A form among several on the complaint page: its own element ids, same field names."""
-
-    id_prefix = "form"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
-        super().__init__(*args, **kwargs)
 
 
 class VersionedForm(PageForm):
@@ -481,7 +459,7 @@ class AddTaskForm(PageForm):
     id_prefix = "addtask"
     department = forms.ModelChoiceField(label=_("Department"), queryset=_departments())
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_at = forms.DateTimeField(label=_("Due"), widget=_datetime_widget())
+    due_at = forms.DateTimeField(label=_("Due"), widget=datetime_widget())
     assignee = UserChoiceField(
         label=_("Assignee"),
         queryset=User.objects.filter(is_active=True, department__isnull=False).order_by(

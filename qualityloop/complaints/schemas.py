@@ -5,84 +5,51 @@ about a product is reported on ``product``; outputs give them as ``{"id", "label
 """
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+
+from qualityloop.core.schemas import (  # noqa: F401 (still importable from here)
+    BIGINT,
+    Day,
+    ErrorOut,
+    Id,
+    Input,
+    Moment,
+    Ref,
+    Text,
+    ref,
+    string,
+)
 
 from . import events, workflow
 from .choices import Channel, ComplainantType, Remedy, Scope, Severity, SeveritySource, Warranty
 from .models import DESCRIPTION_MAX, Attachment, Complaint, ComplaintEvent, StageTask
 from .workflow import Status
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
-BIGINT = 2**63 - 1
-
-
-def _text(value: str) -> str:
-    # The databases refuse NUL and lone surrogates; say so instead of failing on write.
-    if "\x00" in value:
-        raise ValueError(_("Text cannot contain NUL characters."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("Text must be valid Unicode.")) from None
-    return value
-
-
-def _day(value: date) -> date:
-    if not EARLIEST <= value <= LATEST:
-        raise ValueError(_("Enter a date between 1900 and 2999."))
-    return value
-
-
-def _moment(value: datetime) -> datetime:
-    if not EARLIEST.year <= value.year <= LATEST.year:
-        raise ValueError(_("Enter a date between 1900 and 2999."))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-Text = Annotated[str, AfterValidator(_text)]
-Day = Annotated[date, AfterValidator(_day)]
-Moment = Annotated[datetime, AfterValidator(_moment)]
-Id = Annotated[int, Field(ge=1, le=BIGINT)]
-
-
-def _str(max_length: int, **kwargs) -> Any:
-    return Field(max_length=max_length, **kwargs)
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
 
 class ComplaintIn(Input):
     """A new complaint. ``channel`` defaults to "api"; ``received_at`` to now."""
 
-    title: Text = _str(200)
-    description: Text = _str(DESCRIPTION_MAX)
-    complainant_name: Text = _str(100)
-    complainant_org: Text = _str(200, default="")
-    complainant_phone: Text = _str(40, default="")
-    complainant_email: Text = _str(254, default="")
+    title: Text = string(200)
+    description: Text = string(DESCRIPTION_MAX)
+    complainant_name: Text = string(100)
+    complainant_org: Text = string(200, default="")
+    complainant_phone: Text = string(40, default="")
+    complainant_email: Text = string(254, default="")
     complainant_type: ComplainantType = ComplainantType.CUSTOMER
     customer: Id | None = None
     product: Id | None = None
-    model_number: Text = _str(100, default="")
+    model_number: Text = string(100, default="")
     batch: Id | None = None
-    serial_number: Text = _str(100, default="")
+    serial_number: Text = string(100, default="")
     quantity: int | None = Field(None, ge=0, le=2_147_483_647)
     purchase_date: Day | None = None
     occurred_at: Moment | None = None
-    occurred_place: Text = _str(200, default="")
+    occurred_place: Text = string(200, default="")
     requested_remedy: Remedy | None = None
-    requested_remedy_detail: Text = _str(500, default="")
-    immediate_action: Text = _str(5000, default="")
+    requested_remedy_detail: Text = string(500, default="")
+    immediate_action: Text = string(5000, default="")
     channel: Channel = Channel.API
     received_at: Moment | None = None
     category: Id | None = None
@@ -99,26 +66,26 @@ class ComplaintPatch(Input):
     """Fields to change; leave out what stays. ``version`` is the one you read."""
 
     version: int = Field(ge=1, le=BIGINT)
-    reason: Text = _str(2000, default="")
-    title: Text | None = _str(200, default=None)
-    description: Text | None = _str(DESCRIPTION_MAX, default=None)
-    complainant_name: Text | None = _str(100, default=None)
-    complainant_org: Text | None = _str(200, default=None)
-    complainant_phone: Text | None = _str(40, default=None)
-    complainant_email: Text | None = _str(254, default=None)
+    reason: Text = string(2000, default="")
+    title: Text | None = string(200, default=None)
+    description: Text | None = string(DESCRIPTION_MAX, default=None)
+    complainant_name: Text | None = string(100, default=None)
+    complainant_org: Text | None = string(200, default=None)
+    complainant_phone: Text | None = string(40, default=None)
+    complainant_email: Text | None = string(254, default=None)
     complainant_type: ComplainantType | None = None
     customer: Id | None = None
     product: Id | None = None
-    model_number: Text | None = _str(100, default=None)
+    model_number: Text | None = string(100, default=None)
     batch: Id | None = None
-    serial_number: Text | None = _str(100, default=None)
+    serial_number: Text | None = string(100, default=None)
     quantity: int | None = Field(None, ge=0, le=2_147_483_647)
     purchase_date: Day | None = None
     occurred_at: Moment | None = None
-    occurred_place: Text | None = _str(200, default=None)
+    occurred_place: Text | None = string(200, default=None)
     requested_remedy: Remedy | None = None
-    requested_remedy_detail: Text | None = _str(500, default=None)
-    immediate_action: Text | None = _str(5000, default=None)
+    requested_remedy_detail: Text | None = string(500, default=None)
+    immediate_action: Text | None = string(5000, default=None)
     channel: Channel | None = None
     received_at: Moment | None = None
     category: Id | None = None
@@ -175,7 +142,7 @@ class ListQuery(Schema):
     department: Id | None = None
     received_from: Day | None = None
     received_to: Day | None = None
-    q: Text = _str(200, default="")
+    q: Text = string(200, default="")
     sort: Literal["newest", "oldest", "severity", "updated"] = "newest"
     after: Text = Field("", max_length=500, description="next_cursor of the previous page")
     before: Text = Field("", max_length=500, description="prev_cursor of the next page")
@@ -188,36 +155,38 @@ class GradeIn(Input):
             "1 critical 紧急, 2 major 重要, 3 minor 一般; null hands the grade back to the rules."
         )
     )
-    reason: Text = _str(2000, default="")
+    reason: Text = string(2000, default="")
     version: int | None = Field(None, ge=1, le=BIGINT)
 
 
 class TransitionIn(Input):
-    reason: Text = _str(10000, default="")
-    explanation: Text = _str(10000, default="", description="to the complainant")
-    outcome: Text = _str(10000, default="", description="what the stage produced")
-    answer: Text = _str(10000, default="", description="to the complainant")
+    reason: Text = string(10000, default="")
+    explanation: Text = string(10000, default="", description="to the complainant")
+    outcome: Text = string(10000, default="", description="what the stage produced")
+    answer: Text = string(10000, default="", description="to the complainant")
     version: int | None = Field(None, ge=1, le=BIGINT)
-    meaning: str = _str(20, default="", description="signed transitions: what the signature means")
-    password: str = _str(
+    meaning: str = string(
+        20, default="", description="signed transitions: what the signature means"
+    )
+    password: str = string(
         200, default="", description="signed transitions: the caller's password, to sign"
     )
 
 
 class AnswerIn(Input):
-    text: Text = _str(10000)
+    text: Text = string(10000)
     version: int | None = Field(None, ge=1, le=BIGINT)
 
 
 class CommentIn(Input):
-    body: Text = _str(10000)
+    body: Text = string(10000)
 
 
 class TaskIn(Input):
     """Work asked of another department on this complaint."""
 
     department: Id
-    title: Text = _str(200)
+    title: Text = string(200)
     due_at: Moment
     assignee: Id | None = None
 
@@ -227,25 +196,10 @@ class AssignIn(Input):
 
 
 class CompleteIn(Input):
-    outcome: Text = _str(10000)
+    outcome: Text = string(10000)
 
 
 # ---------------------------------------------------------------- outputs
-
-
-class Ref(Schema):
-    id: int
-    label: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None
-    code: str
-    errors: dict[str, list[str]]
-    current_version: int | None = Field(
-        None, description="On a conflict (409, code “conflict”): the version now stored."
-    )
 
 
 class TaskOut(Schema):
@@ -421,10 +375,6 @@ PLAIN_FIELDS = (
     "created_at",
     "updated_at",
 )
-
-
-def ref(obj) -> dict | None:
-    return {"id": obj.pk, "label": str(obj)} if obj is not None else None
 
 
 def task_out(task: StageTask) -> dict:

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qualityloop.accounts.models import User
 from qualityloop.core import clock
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.core.htmx import render_region
+from qualityloop.core.views import Region, run_service
 
 from . import access, attachments, queries, services, signatures, workflow
 from .choices import TaskStatus
@@ -79,23 +79,20 @@ def register(request):
         raise PermissionDenied
     if request.method == "POST":
         form = RegisterForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                complaint = services.register_complaint(
-                    actor=request.user,
-                    data=form.service_data(),
-                    files=form.cleaned_data["attachments"],
-                )
-            except ValidationFailed as exc:
-                form.add_service_errors(exc.errors)
-            except DomainError as exc:
-                form.add_error("attachments" if exc.field == "file" else None, str(exc.message))
-            else:
-                messages.success(
-                    request,
-                    _("Complaint %(number)s registered.") % {"number": complaint.number},
-                )
-                return redirect("complaint-detail", pk=complaint.pk)
+        registered = form.is_valid() and run_service(
+            lambda: services.register_complaint(
+                actor=request.user,
+                data=form.service_data(),
+                files=form.cleaned_data["attachments"],
+            ),
+            form,
+        )
+        if registered:
+            complaint = registered.value
+            messages.success(
+                request, _("Complaint %(number)s registered.") % {"number": complaint.number}
+            )
+            return redirect("complaint-detail", pk=complaint.pk)
     else:
         form = RegisterForm()
     related = _earlier(form.data.get("product"), form.data.get("batch"))
@@ -124,7 +121,8 @@ def register_related(request):
 # ---------------------------------------------------------------- the complaint page
 
 
-def _complaint(user, pk) -> Complaint:
+def complaint_for_page(user, pk) -> Complaint:
+    """The complaint ``pk`` as its page shows it; 404 alike for missing and not visible."""
     return access.get_complaint_for(
         user,
         pk,
@@ -244,31 +242,27 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
     return context
 
 
-def _render_detail(request, complaint, *, status=200, **overrides):
-    context = _detail_context(request, complaint, **overrides)
-    # htmx swaps only 2xx answers, so an error shown inside the region travels as 200.
-    return render_region(request, DETAIL, "main", context, status=200 if request.htmx else status)
-
-
-def _done(request, complaint_id, message):
-    """After a change: the fresh region for htmx, a redirect for a plain form post."""
-    messages.success(request, message)
-    if request.htmx:
-        return _render_detail(request, _complaint(request.user, complaint_id))
-    return redirect("complaint-detail", pk=complaint_id)
+DETAIL_PAGE = Region(
+    DETAIL,
+    "main",
+    context=_detail_context,
+    url_name="complaint-detail",
+    flash=True,  # the page shows its messages inside the main region
+    load=complaint_for_page,
+)
 
 
 @login_required
 @require_GET
 def detail(request, pk):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     return render(request, DETAIL, _detail_context(request, complaint))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transition(request, pk, name):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     chosen = workflow.BY_NAME.get(name)
     if chosen is None:
         raise Http404
@@ -282,197 +276,148 @@ def transition(request, pk, name):
         return render(request, DETAIL, _detail_context(request, complaint, **opened))
 
     form = TransitionForm(request.POST, transition=chosen)
-    status = 422
-    if form.is_valid():
-        try:
-            services.transition_complaint(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                name=name,
-                expected_version=form.cleaned_data["version"],
-                **form.inputs(),
-                **form.signing(),
-            )
-        except NotAllowed:
-            raise PermissionDenied from None
-        except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-            status = exc.status
-        else:
-            return _done(request, pk, _("“%(t)s” done.") % {"t": chosen.label})
-    return _render_detail(
+    return DETAIL_PAGE.submit(
         request,
-        _complaint(request.user, pk),
-        status=status,
+        complaint,
+        form,
+        lambda data: services.transition_complaint(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            name=name,
+            expected_version=data["version"],
+            **form.inputs(),
+            **form.signing(),
+        ),
+        _("“%(t)s” done.") % {"t": chosen.label},
         open_transition=chosen,
         transition_form=form,
     )
 
 
-def _call_service(form, call):
-    """Run ``call``; put what the service refuses next to ``form``'s fields.
-
-    Returns whether it went through and the status to answer with if not.
-    """
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        for field, errors in exc.errors.items():
-            target = field.removesuffix("_id")
-            for error in errors:
-                form.add_error(target if target in form.fields else None, error)
-        return False, exc.status
-    except DomainError as exc:
-        form.add_error(None, str(exc.message))
-        return False, exc.status
-    return True, 200
+def _writable(request, pk, allowed) -> Complaint:
+    complaint = complaint_for_page(request.user, pk)
+    if not allowed(request.user, complaint):
+        raise PermissionDenied
+    return complaint
 
 
 @login_required
 @require_POST
 def edit(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_edit(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_edit)
     form = EditForm(request.POST, complaint=complaint)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.update_complaint(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                changes=form.changes(),
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Changes saved."))
-    return _render_detail(
-        request, _complaint(request.user, pk), status=status, edit_form=form, edit_open=True
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.update_complaint(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            changes=form.changes(),
+            expected_version=data["version"],
+            reason=data["reason"],
+        ),
+        _("Changes saved."),
+        edit_form=form,
+        edit_open=True,
     )
 
 
 @login_required
 @require_POST
 def grade(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_override_grade(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_override_grade)
     form = GradeForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.override_grade(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                severity=form.cleaned_data["severity"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Grade saved."))
-    return _render_detail(request, _complaint(request.user, pk), status=status, grade_form=form)
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.override_grade(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            severity=data["severity"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("Grade saved."),
+        grade_form=form,
+    )
 
 
 @login_required
 @require_POST
 def answer(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_answer(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_answer)
     form = AnswerForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.record_customer_answer(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Answer recorded."))
-    return _render_detail(request, _complaint(request.user, pk), status=status, answer_form=form)
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.record_customer_answer(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            text=data["text"],
+            expected_version=data["version"],
+        ),
+        _("Answer recorded."),
+        answer_form=form,
+    )
 
 
 @login_required
 @require_POST
 def comment(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_comment(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_comment)
     form = CommentForm(request.POST)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.add_comment(
-                actor=request.user, complaint_id=complaint.pk, body=form.cleaned_data["body"]
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Comment added."))
-    return _render_detail(request, _complaint(request.user, pk), status=status, comment_form=form)
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.add_comment(
+            actor=request.user, complaint_id=complaint.pk, body=data["body"]
+        ),
+        _("Comment added."),
+        comment_form=form,
+    )
 
 
 @login_required
 @require_POST
 def attach(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_comment(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_comment)
     form = AttachmentForm(request.POST, request.FILES)
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.add_attachment(
-                actor=request.user, complaint_id=complaint.pk, upload=form.cleaned_data["file"]
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("File added."))
-    return _render_detail(
-        request, _complaint(request.user, pk), status=status, attachment_form=form
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.add_attachment(
+            actor=request.user, complaint_id=complaint.pk, upload=data["file"]
+        ),
+        _("File added."),
+        attachment_form=form,
     )
 
 
 @login_required
 @require_POST
 def add_task(request, pk):
-    complaint = _complaint(request.user, pk)
-    if not access.can_add_task(request.user, complaint):
-        raise PermissionDenied
+    complaint = _writable(request, pk, access.can_add_task)
     form = AddTaskForm(request.POST)
-    status = 422
-    if form.is_valid():
-        assignee = form.cleaned_data["assignee"]
-        ok, status = _call_service(
-            form,
-            lambda: services.add_task(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                department_id=form.cleaned_data["department"].pk,
-                title=form.cleaned_data["title"],
-                due_at=form.cleaned_data["due_at"],
-                assignee_id=assignee.pk if assignee else None,
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Task added."))
-    return _render_detail(request, _complaint(request.user, pk), status=status, add_task_form=form)
+    return DETAIL_PAGE.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.add_task(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            department_id=data["department"].pk,
+            title=data["title"],
+            due_at=data["due_at"],
+            assignee_id=data["assignee"].pk if data["assignee"] else None,
+        ),
+        _("Task added."),
+        add_task_form=form,
+    )
 
 
 def _task(complaint, task_id) -> StageTask:
@@ -482,28 +427,21 @@ def _task(complaint, task_id) -> StageTask:
 @login_required
 @require_POST
 def assign(request, pk, task_id):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     task = _task(complaint, task_id)
     if not access.can_assign(request.user, task):
         raise PermissionDenied
     form = AssignForm(request.POST, members=_members(task), auto_id=f"task{task.pk}-%s")
-    status = 422
-    if form.is_valid():
-        assignee = form.cleaned_data["assignee"]
-        ok, status = _call_service(
-            form,
-            lambda: services.assign_task(
-                actor=request.user,
-                task_id=task.pk,
-                assignee_id=assignee.pk if assignee else None,
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Task assigned."))
-    return _render_detail(
+    return DETAIL_PAGE.submit(
         request,
-        _complaint(request.user, pk),
-        status=status,
+        complaint,
+        form,
+        lambda data: services.assign_task(
+            actor=request.user,
+            task_id=task.pk,
+            assignee_id=data["assignee"].pk if data["assignee"] else None,
+        ),
+        _("Task assigned."),
         task_forms={("assign", task.pk): form},
     )
 
@@ -511,25 +449,19 @@ def assign(request, pk, task_id):
 @login_required
 @require_POST
 def complete_task(request, pk, task_id):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     task = _task(complaint, task_id)
     if not access.can_complete_task(request.user, task):
         raise PermissionDenied
     form = CompleteTaskForm(request.POST, auto_id=f"task{task.pk}-%s")
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(
-            form,
-            lambda: services.complete_task(
-                actor=request.user, task_id=task.pk, outcome=form.cleaned_data["outcome"]
-            ),
-        )
-        if ok:
-            return _done(request, pk, _("Task completed."))
-    return _render_detail(
+    return DETAIL_PAGE.submit(
         request,
-        _complaint(request.user, pk),
-        status=status,
+        complaint,
+        form,
+        lambda data: services.complete_task(
+            actor=request.user, task_id=task.pk, outcome=data["outcome"]
+        ),
+        _("Task completed."),
         task_forms={("complete", task.pk): form},
     )
 

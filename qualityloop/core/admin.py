@@ -1,8 +1,27 @@
+"""What the admin pages share, and the system record, to read."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .models import SystemEvent
+
+
+class ReadOnlyMixin:
+    """Records written by the services only: the admin may look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -17,7 +36,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(SystemEvent)
-class SystemEventAdmin(admin.ModelAdmin):
+class SystemEventAdmin(ReadOnlyAdmin):
     """The system record, to read: nobody adds, changes or removes an entry here."""
 
     list_display = ["seq", "kind_label", "actor", "at", "object_type", "object_label"]
@@ -43,12 +62,3 @@ class SystemEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, event):
         return audit.kind_label(event.kind)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

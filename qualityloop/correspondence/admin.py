@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from qualityloop.core.admin import ReadOnlyAdmin
+
 from .models import Message, MessageTemplate
 
 
@@ -22,19 +24,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     """The log is written by the services only; the admin may look, never touch."""
 
     list_display = ["complaint", "direction", "channel", "subject", "status", "created_at"]
     list_filter = ["direction", "channel", "status"]
     raw_id_fields = ["complaint"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

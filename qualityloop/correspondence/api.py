@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from qualityloop.complaints.schemas import ErrorOut
 from qualityloop.core.errors import NotAllowed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import access, services
 from .models import Message
@@ -23,9 +23,6 @@ from .schemas import (
 )
 
 router = Router(tags=["messages"])
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _writable(user, complaint_id):

@@ -73,10 +73,3 @@ class ReceivedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "received-%s")
         super().__init__(*args, **kwargs)
-
-
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    """Put what a service refused next to the field it names, or above the form."""
-    for field, messages in errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from qualityloop.complaints.schemas import Input, Moment, Text
+from qualityloop.core.schemas import Input, Moment, Text
 
 from .choices import MessageChannel, TemplateCode
 from .models import BODY_MAX, SUBJECT_MAX, Message

@@ -5,21 +5,20 @@ page of its own. Each view decides access (404 for a complaint the user may not 
 writing without the right), calls one service and renders the panel again.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.htmx import render_region, wants_partial
+from qualityloop.core.errors import DomainError
+from qualityloop.core.views import Region, run_service
 
 from . import access, rendering, services
 from .choices import DeliveryStatus
-from .forms import ReceivedForm, SendForm, add_service_errors
+from .forms import ReceivedForm, SendForm
 from .models import Message, MessageTemplate
 
 PAGE = "correspondence/messages.html"
@@ -64,15 +63,7 @@ def _context(request, complaint, **overrides) -> dict:
     return context
 
 
-def _panel(request, complaint, **overrides):
-    return render_region(request, PAGE, "panel", _context(request, complaint, **overrides))
-
-
-def _done(request, complaint, notice: str):
-    if wants_partial(request):
-        return _panel(request, complaint, notice=notice)
-    messages.success(request, notice)
-    return redirect("correspondence-panel", pk=complaint.pk)
+PANEL = Region(PAGE, "panel", context=_context, url_name="correspondence-panel")
 
 
 def _writable(request, pk):
@@ -82,25 +73,11 @@ def _writable(request, pk):
     return complaint
 
 
-def _call(form, call) -> bool:
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        add_service_errors(form, exc.errors)
-        return False
-    except DomainError as exc:
-        add_service_errors(form, {exc.field or "__all__": [str(exc.message)]})
-        return False
-    return True
-
-
 @login_required
 @require_GET
 def panel(request, pk):
     complaint = access.get_complaint_for(request.user, pk)
-    return _panel(request, complaint)
+    return PANEL.render(request, complaint)
 
 
 @login_required
@@ -143,18 +120,23 @@ def preview(request, pk):
 def send(request, pk):
     complaint = _writable(request, pk)
     form = _send_form(complaint, request.POST)
-    if form.is_valid() and _call(
+
+    def notice(_message):
+        if form.cleaned_data["channel"] == "email":
+            return _("The e-mail is on its way to %(to)s.") % {"to": complaint.complainant_email}
+        return _("Message logged.")
+
+    return PANEL.submit(
+        request,
+        complaint,
         form,
-        lambda: services.send_message(
+        lambda data: services.send_message(
             actor=request.user, complaint_id=complaint.pk, **form.service_inputs()
         ),
-    ):
-        if form.cleaned_data["channel"] == "email":
-            notice = _("The e-mail is on its way to %(to)s.") % {"to": complaint.complainant_email}
-        else:
-            notice = _("Message logged.")
-        return _done(request, complaint, notice)
-    return _invalid(request, complaint, send_form=form, open_form="send")
+        notice,
+        send_form=form,
+        open_form="send",
+    )
 
 
 @login_required
@@ -162,20 +144,23 @@ def send(request, pk):
 def record(request, pk):
     complaint = _writable(request, pk)
     form = ReceivedForm(request.POST)
-    if form.is_valid() and _call(
+    return PANEL.submit(
+        request,
+        complaint,
         form,
-        lambda: services.record_received(
+        lambda data: services.record_received(
             actor=request.user,
             complaint_id=complaint.pk,
-            channel=form.cleaned_data["channel"],
-            body=form.cleaned_data["body"],
-            subject=form.cleaned_data["subject"],
-            occurred_at=form.cleaned_data["occurred_at"],
-            sender=form.cleaned_data["sender"],
+            channel=data["channel"],
+            body=data["body"],
+            subject=data["subject"],
+            occurred_at=data["occurred_at"],
+            sender=data["sender"],
         ),
-    ):
-        return _done(request, complaint, _("Received message recorded."))
-    return _invalid(request, complaint, received_form=form, open_form="received")
+        _("Received message recorded."),
+        received_form=form,
+        open_form="received",
+    )
 
 
 @login_required
@@ -184,17 +169,9 @@ def resend(request, pk, message_id):
     complaint = _writable(request, pk)
     if not complaint.messages.filter(pk=message_id).exists():
         raise Http404
-    try:
-        services.resend_message(actor=request.user, message_id=message_id)
-    except NotAllowed:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        return _invalid(request, complaint, resend_error=(int(message_id), str(exc.message)))
-    return _done(request, complaint, _("The e-mail is being sent again."))
-
-
-def _invalid(request, complaint, **overrides):
-    # htmx swaps only 2xx answers, so the form with its errors travels as 200.
-    status = 200 if wants_partial(request) else 422
-    context = _context(request, complaint, **overrides)
-    return render_region(request, PAGE, "panel", context, status=status)
+    outcome = run_service(
+        lambda: services.resend_message(actor=request.user, message_id=message_id)
+    )
+    if not outcome:
+        return PANEL.refused(request, complaint, resend_error=(int(message_id), outcome.message))
+    return PANEL.done(request, complaint, _("The e-mail is being sent again."))

@@ -1,22 +1,13 @@
 from django.contrib import admin
 
+from qualityloop.core.admin import ReadOnlyAdmin
+
 from .models import FinalAnswer, Survey
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Written by the services only; the admin may look, never touch."""
-
+class ReadOnly(ReadOnlyAdmin):
     raw_id_fields = ["complaint"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FinalAnswer)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from qualityloop.complaints.schemas import ErrorOut
 from qualityloop.core import clock
 from qualityloop.core.errors import NotAllowed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import access, services
 from .models import FinalAnswer, Survey
@@ -27,16 +27,6 @@ from .schemas import (
 )
 
 router = Router(tags=["feedback"])
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 def _writable(user, complaint_id, message: str):

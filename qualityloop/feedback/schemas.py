@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from qualityloop.complaints.schemas import Day, Input, Text
+from qualityloop.core.schemas import Day, Input, Text
 
 from .choices import AnswerChannel, SurveyState
 from .models import ANSWER_MAX, FinalAnswer, Survey

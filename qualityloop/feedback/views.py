@@ -9,21 +9,21 @@ be answered (wrong, expired, replaced or used) gets the same 404 page, which say
 about the complaint.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qualityloop.core import clock
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.htmx import render_region, wants_partial
+from qualityloop.core.errors import DomainError, ValidationFailed
+from qualityloop.core.forms import add_service_errors
+from qualityloop.core.views import Region, run_service
 
 from . import access, services
-from .forms import FinalAnswerForm, SurveyForm, add_service_errors
+from .forms import FinalAnswerForm, SurveyForm
 from .models import FinalAnswer, Survey
 
 PAGE = "feedback/panel.html"
@@ -59,9 +59,10 @@ def _context(request, complaint, **overrides) -> dict:
     return context
 
 
-def _panel(request, complaint, *, status=200, **overrides):
-    context = _context(request, complaint, **overrides)
-    return render_region(request, PAGE, "panel", context, status=status)
+# The services change the complaint (its answer, its state): the panel reads it again.
+PANEL = Region(
+    PAGE, "panel", context=_context, url_name="feedback-panel", load=access.get_complaint_for
+)
 
 
 def _writable(request, pk):
@@ -71,24 +72,11 @@ def _writable(request, pk):
     return complaint
 
 
-def _done(request, complaint, notice: str):
-    complaint.refresh_from_db()  # the service changed it
-    if wants_partial(request):
-        return _panel(request, complaint, notice=notice)
-    messages.success(request, notice)
-    return redirect("feedback-panel", pk=complaint.pk)
-
-
-def _refused(request, complaint, **overrides):
-    # htmx swaps only 2xx answers, so a refusal with its message travels as 200.
-    return _panel(request, complaint, status=200 if wants_partial(request) else 422, **overrides)
-
-
 @login_required
 @require_GET
 def panel(request, pk):
     complaint = access.get_complaint_for(request.user, pk)
-    return _panel(request, complaint)
+    return PANEL.render(request, complaint)
 
 
 @login_required
@@ -96,24 +84,20 @@ def panel(request, pk):
 def final_answer(request, pk):
     complaint = _writable(request, pk)
     form = _answer_form(request.POST)
-    if form.is_valid():
-        try:
-            services.record_final_answer(
-                actor=request.user,
-                complaint_id=complaint.pk,
-                text=form.cleaned_data["text"],
-                channel=form.cleaned_data["channel"],
-                answered_on=form.cleaned_data["answered_on"],
-            )
-        except NotAllowed:
-            raise PermissionDenied from None
-        except ValidationFailed as exc:
-            add_service_errors(form, exc.errors)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return _done(request, complaint, _("Final answer recorded."))
-    return _refused(request, complaint, answer_form=form)
+    return PANEL.submit(
+        request,
+        complaint,
+        form,
+        lambda data: services.record_final_answer(
+            actor=request.user,
+            complaint_id=complaint.pk,
+            text=data["text"],
+            channel=data["channel"],
+            answered_on=data["answered_on"],
+        ),
+        _("Final answer recorded."),
+        answer_form=form,
+    )
 
 
 @never_cache
@@ -122,13 +106,13 @@ def final_answer(request, pk):
 def create_survey(request, pk):
     """A survey link to give by hand; the page shows it this once."""
     complaint = _writable(request, pk)
-    try:
-        _survey, raw = services.create_survey(complaint_id=complaint.pk, actor=request.user)
-    except NotAllowed:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        return _refused(request, complaint, survey_error=str(exc.message))
-    return _panel(
+    created = run_service(
+        lambda: services.create_survey(complaint_id=complaint.pk, actor=request.user)
+    )
+    if not created:
+        return PANEL.refused(request, complaint, survey_error=created.message)
+    _survey, raw = created.value
+    return PANEL.render(
         request,
         complaint,
         new_link=services.survey_url(raw),
@@ -140,14 +124,11 @@ def create_survey(request, pk):
 @require_POST
 def send_survey(request, pk):
     complaint = _writable(request, pk)
-    try:
-        services.send_survey(complaint_id=complaint.pk, actor=request.user)
-    except NotAllowed:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        return _refused(request, complaint, survey_error=str(exc.message))
+    sent = run_service(lambda: services.send_survey(complaint_id=complaint.pk, actor=request.user))
+    if not sent:
+        return PANEL.refused(request, complaint, survey_error=sent.message)
     notice = _("The survey is on its way to %(to)s.") % {"to": complaint.complainant_email}
-    return _done(request, complaint, notice)
+    return PANEL.done(request, complaint, notice)
 
 
 # ---------------------------------------------------------------- the public survey page

@@ -11,8 +11,8 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from qualityloop.complaints import attachments
-from qualityloop.complaints.schemas import ErrorOut
 from qualityloop.core.errors import NotAllowed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 
 from . import access, diagram, services
 from .models import (
@@ -55,8 +55,6 @@ from .scope import scope_of_impact
 
 router = Router(tags=["investigation"])
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 SVG = {
     "responses": {
         200: {

@@ -7,17 +7,13 @@ from django.utils.translation import pgettext_lazy
 from qualityloop.accounts.models import Department
 from qualityloop.catalog.models import Supplier
 from qualityloop.complaints.forms import MultipleFileField
+from qualityloop.core.forms import PageForm, datetime_widget
 
 from .choices import ContainmentScope, Disposition, FishboneCategory, WhyKind
 from .models import RMA_MAX, SHORT_MAX, STATEMENT_MAX, TEXT_MAX, CauseCode, FishboneCause
 from .services import MAX_STEPS
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 PAGE_STEPS = 5  # empty rows offered for a new chain; an edited chain gets one more than it has
-
-
-def _datetime_widget():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
 
 def _textarea(rows: int):
@@ -45,13 +41,12 @@ class CauseCodeField(forms.TypedChoiceField):
         super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
 
 
-class PanelForm(forms.Form):
+class PanelForm(PageForm):
     """A form among several on the panel: its own element ids, the same field names."""
 
     id_prefix = "investigation"
 
-    def __init__(self, *args, id_prefix: str | None = None, code_choices=None, **kwargs):
-        kwargs.setdefault("auto_id", f"{id_prefix or self.id_prefix}-%s")
+    def __init__(self, *args, code_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Several forms on one panel share one reading of the taxonomy.
         self._code_choices = code_choices
@@ -64,16 +59,6 @@ class PanelForm(forms.Form):
         if self._code_choices is None:
             self._code_choices = cause_code_choices()
         return self._code_choices
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put what a service refused next to the field it names, or above the form."""
-        for name, messages in errors.items():
-            target = self.error_field(name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
-
-    def error_field(self, name: str) -> str:
-        return name
 
 
 class InspectionForm(PanelForm):
@@ -96,7 +81,7 @@ class InspectionForm(PanelForm):
     performed_at = forms.DateTimeField(
         label=_("Performed at"),
         required=False,
-        widget=_datetime_widget(),
+        widget=datetime_widget(),
         help_text=_("Leave empty for now."),
     )
     files = MultipleFileField(
@@ -111,10 +96,10 @@ class ReturnedProductForm(PanelForm):
     rma_number = forms.CharField(label=_("RMA number"), max_length=RMA_MAX)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=2_147_483_647)
     received_at = forms.DateTimeField(
-        label=_("Received at"), required=False, widget=_datetime_widget()
+        label=_("Received at"), required=False, widget=datetime_widget()
     )
     analysed_at = forms.DateTimeField(
-        label=_("Analysed at"), required=False, widget=_datetime_widget()
+        label=_("Analysed at"), required=False, widget=datetime_widget()
     )
     disposition = forms.ChoiceField(
         label=_("Disposition"), choices=Disposition.choices, initial=Disposition.PENDING

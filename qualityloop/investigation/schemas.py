@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from qualityloop.complaints.schemas import Id, Input, Moment, Text
+from qualityloop.core.schemas import Id, Input, Moment, Text
 
 from .choices import ContainmentScope, Disposition, FishboneCategory, WhyKind
 from .models import (

@@ -6,19 +6,17 @@ page of its own. Each view decides access (404 for a complaint the user may not 
 writing without the right), calls one service and renders the panel again.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qualityloop.complaints import attachments
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.htmx import render_region, wants_partial
+from qualityloop.core.views import Region, run_service
 
 from . import access, diagram, services
 from .choices import FishboneCategory, WhyKind
@@ -139,22 +137,7 @@ def _context(request, complaint, **overrides) -> dict:
     return context
 
 
-def _panel(request, complaint, *, status=200, **overrides):
-    context = _context(request, complaint, **overrides)
-    return render_region(request, PAGE, "panel", context, status=status)
-
-
-def _done(request, complaint, notice: str):
-    if wants_partial(request):
-        return _panel(request, complaint, notice=notice)
-    messages.success(request, notice)
-    return redirect("investigation-panel", pk=complaint.pk)
-
-
-def _invalid(request, complaint, **overrides):
-    # htmx swaps only 2xx answers, so the form with its errors travels as 200.
-    status = 200 if wants_partial(request) else 422
-    return _panel(request, complaint, status=status, **overrides)
+PANEL = Region(PAGE, "panel", context=_context, url_name="investigation-panel")
 
 
 def _writable(request, pk):
@@ -164,40 +147,11 @@ def _writable(request, pk):
     return complaint
 
 
-def _call(form, call) -> bool:
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        form.add_service_errors(exc.errors)
-        return False
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise Http404 from None
-        form.add_service_errors({exc.field or "__all__": [str(exc.message)]})
-        return False
-    return True
-
-
-def _act(call):
-    """Run a service that takes no form; its refusal comes back as a message."""
-    try:
-        call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise Http404 from None
-        return str(exc.message)
-    return None
-
-
 @login_required
 @require_GET
 def panel(request, pk):
     complaint = access.get_complaint_for(request.user, pk)
-    return _panel(request, complaint)
+    return PANEL.render(request, complaint)
 
 
 @login_required
@@ -224,8 +178,7 @@ def evidence(request, pk):
 def add_inspection(request, pk):
     complaint = _writable(request, pk)
     form = InspectionForm(request.POST, request.FILES)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_inspection(
             actor=request.user,
             complaint_id=complaint.pk,
@@ -236,9 +189,10 @@ def add_inspection(request, pk):
             performed_at=form.cleaned_data["performed_at"],
             files=form.cleaned_data["files"],
         ),
+        form,
     ):
-        return _done(request, complaint, _("Inspection recorded."))
-    return _invalid(request, complaint, inspection_form=form, open_form="inspection")
+        return PANEL.done(request, complaint, _("Inspection recorded."))
+    return PANEL.refused(request, complaint, inspection_form=form, open_form="inspection")
 
 
 @login_required
@@ -246,14 +200,14 @@ def add_inspection(request, pk):
 def add_returned_product(request, pk):
     complaint = _writable(request, pk)
     form = ReturnedProductForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_returned_product(
             actor=request.user, complaint_id=complaint.pk, **form.cleaned_data
         ),
+        form,
     ):
-        return _done(request, complaint, _("Returned product registered."))
-    return _invalid(request, complaint, rma_form=form, open_form="rma")
+        return PANEL.done(request, complaint, _("Returned product registered."))
+    return PANEL.refused(request, complaint, rma_form=form, open_form="rma")
 
 
 @login_required
@@ -262,18 +216,18 @@ def update_returned_product(request, pk, returned_id):
     complaint = _writable(request, pk)
     returned = get_object_or_404(ReturnedProduct, pk=returned_id, complaint=complaint)
     form = ReturnedProductUpdateForm(request.POST, id_prefix=f"rma-{returned.pk}")
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.update_returned_product(
             actor=request.user, returned_product_id=returned.pk, data=form.changes()
         ),
+        form,
     ):
-        return _done(
+        return PANEL.done(
             request,
             complaint,
             _("Returned product %(rma)s updated.") % {"rma": returned.rma_number},
         )
-    return _invalid(
+    return PANEL.refused(
         request, complaint, rma_forms={returned.pk: form}, open_form="rma-edit", open_id=returned.pk
     )
 
@@ -283,14 +237,14 @@ def update_returned_product(request, pk, returned_id):
 def add_containment(request, pk):
     complaint = _writable(request, pk)
     form = ContainmentForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_containment(
             actor=request.user, complaint_id=complaint.pk, **form.cleaned_data
         ),
+        form,
     ):
-        return _done(request, complaint, _("Containment recorded."))
-    return _invalid(request, complaint, containment_form=form, open_form="containment")
+        return PANEL.done(request, complaint, _("Containment recorded."))
+    return PANEL.refused(request, complaint, containment_form=form, open_form="containment")
 
 
 @login_required
@@ -298,12 +252,12 @@ def add_containment(request, pk):
 def verify_containment(request, pk, containment_id):
     complaint = _writable(request, pk)
     containment = get_object_or_404(Containment, pk=containment_id, complaint=complaint)
-    refusal = _act(
+    refusal = run_service(
         lambda: services.verify_containment(actor=request.user, containment_id=containment.pk)
-    )
+    ).message
     if refusal:
-        return _invalid(request, complaint, containment_error=(containment.pk, refusal))
-    return _done(request, complaint, _("Containment verified."))
+        return PANEL.refused(request, complaint, containment_error=(containment.pk, refusal))
+    return PANEL.done(request, complaint, _("Containment verified."))
 
 
 @login_required
@@ -311,8 +265,7 @@ def verify_containment(request, pk, containment_id):
 def add_why_chain(request, pk):
     complaint = _writable(request, pk)
     form = WhyChainForm(request.POST, rows=PAGE_STEPS)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_why_chain(
             actor=request.user,
             complaint_id=complaint.pk,
@@ -320,9 +273,10 @@ def add_why_chain(request, pk):
             problem=form.cleaned_data["problem"],
             steps=form.steps(),
         ),
+        form,
     ):
-        return _done(request, complaint, _("5-Why chain recorded."))
-    return _invalid(request, complaint, why_form=form, open_form="why")
+        return PANEL.done(request, complaint, _("5-Why chain recorded."))
+    return PANEL.refused(request, complaint, why_form=form, open_form="why")
 
 
 @login_required
@@ -333,17 +287,17 @@ def update_why_chain(request, pk, chain_id):
         WhyChain.objects.prefetch_related(current_steps()), pk=chain_id, complaint=complaint
     )
     form = _chain_form(complaint, chain, request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.update_why_chain(
             actor=request.user,
             why_chain_id=chain.pk,
             problem=form.cleaned_data["problem"],
             steps=form.steps(),
         ),
+        form,
     ):
-        return _done(request, complaint, _("5-Why chain updated."))
-    return _invalid(
+        return PANEL.done(request, complaint, _("5-Why chain updated."))
+    return PANEL.refused(
         request, complaint, chain_forms={chain.pk: form}, open_form="why-edit", open_id=chain.pk
     )
 
@@ -353,8 +307,7 @@ def update_why_chain(request, pk, chain_id):
 def add_fishbone_cause(request, pk):
     complaint = _writable(request, pk)
     form = FishboneForm(request.POST, complaint=complaint)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.add_fishbone_cause(
             actor=request.user,
             complaint_id=complaint.pk,
@@ -364,9 +317,10 @@ def add_fishbone_cause(request, pk):
             cause_code_id=form.cleaned_data["cause_code"],
             is_root=form.cleaned_data["is_root"],
         ),
+        form,
     ):
-        return _done(request, complaint, _("Cause added to the fishbone."))
-    return _invalid(request, complaint, fishbone_form=form, open_form="fishbone")
+        return PANEL.done(request, complaint, _("Cause added to the fishbone."))
+    return PANEL.refused(request, complaint, fishbone_form=form, open_form="fishbone")
 
 
 def _cause(complaint, cause_id) -> FishboneCause:
@@ -378,12 +332,12 @@ def _cause(complaint, cause_id) -> FishboneCause:
 def remove_fishbone_cause(request, pk, cause_id):
     complaint = _writable(request, pk)
     cause = _cause(complaint, cause_id)
-    refusal = _act(
+    refusal = run_service(
         lambda: services.remove_fishbone_cause(actor=request.user, fishbone_cause_id=cause.pk)
-    )
+    ).message
     if refusal:
-        return _invalid(request, complaint, cause_error=(cause.pk, refusal))
-    return _done(request, complaint, _("Cause “%(text)s” removed.") % {"text": cause.text})
+        return PANEL.refused(request, complaint, cause_error=(cause.pk, refusal))
+    return PANEL.done(request, complaint, _("Cause “%(text)s” removed.") % {"text": cause.text})
 
 
 @login_required
@@ -392,18 +346,18 @@ def mark_fishbone_root(request, pk, cause_id):
     complaint = _writable(request, pk)
     cause = _cause(complaint, cause_id)
     is_root = request.POST.get("is_root") == "1"
-    refusal = _act(
+    refusal = run_service(
         lambda: services.set_fishbone_root(
             actor=request.user, fishbone_cause_id=cause.pk, is_root=is_root
         )
-    )
+    ).message
     if refusal:
-        return _invalid(request, complaint, cause_error=(cause.pk, refusal))
+        return PANEL.refused(request, complaint, cause_error=(cause.pk, refusal))
     if is_root:
         notice = _("“%(text)s” marked as a root cause.") % {"text": cause.text}
     else:
         notice = _("“%(text)s” is no longer marked as a root cause.") % {"text": cause.text}
-    return _done(request, complaint, notice)
+    return PANEL.done(request, complaint, notice)
 
 
 @login_required
@@ -411,8 +365,7 @@ def mark_fishbone_root(request, pk, cause_id):
 def set_root_cause(request, pk):
     complaint = _writable(request, pk)
     form = RootCauseForm(request.POST)
-    if form.is_valid() and _call(
-        form,
+    if form.is_valid() and run_service(
         lambda: services.set_root_cause(
             actor=request.user,
             complaint_id=complaint.pk,
@@ -421,9 +374,10 @@ def set_root_cause(request, pk):
             responsible_department_id=_pk(form.cleaned_data["responsible_department"]),
             responsible_supplier_id=_pk(form.cleaned_data["responsible_supplier"]),
         ),
+        form,
     ):
-        return _done(request, complaint, _("Root cause saved."))
-    return _invalid(request, complaint, root_form=form, open_form="root")
+        return PANEL.done(request, complaint, _("Root cause saved."))
+    return PANEL.refused(request, complaint, root_form=form, open_form="root")
 
 
 def _pk(obj):

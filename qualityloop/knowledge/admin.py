@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from qualityloop.core.admin import ReadOnlyAdmin
+
 from .models import KnowledgeEntry, KnowledgeEntryEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Entries change through the knowledge pages and API; the admin may look, never touch."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KnowledgeEntry)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from qualityloop.complaints import access as complaint_access
-from qualityloop.complaints.schemas import BIGINT, ErrorOut
 from qualityloop.core.errors import NotAllowed
+from qualityloop.core.schemas import BIGINT, READ_ERRORS, WRITE_ERRORS
 
 from . import access, services
 from .models import KnowledgeEntry
@@ -35,15 +35,6 @@ VersionQuery = Annotated[
     int | None, Query(None, ge=1, le=BIGINT, description="The version you read.")
 ]
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 RELATED = ("product", "category", "category__parent", "complaint", "created_by")
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from qualityloop.catalog.models import Product
 from qualityloop.complaints.forms import CategoryChoiceField
 from qualityloop.complaints.models import Category
+from qualityloop.core.forms import ServiceForm
 
 from . import access
 from .choices import EntryStatus
@@ -58,7 +59,7 @@ class SearchForm(forms.Form):
         }
 
 
-class EntryForm(forms.Form):
+class EntryForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     problem = forms.CharField(
         label=_("Problem"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
@@ -109,11 +110,3 @@ class EntryForm(forms.Form):
         data["product_id"] = product.pk if product else None
         data["category_id"] = category.pk if category else None
         return data
-
-    def add_service_errors(self, errors: dict) -> None:
-        """Put a service's field errors next to the fields; the rest above the form."""
-        for name, messages in errors.items():
-            target = name.removesuffix("_id")
-            for message in messages:
-                visible = target in self.fields and not self.fields[target].widget.is_hidden
-                self.add_error(target if visible else None, message)

@@ -4,14 +4,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from qualityloop.complaints.schemas import BIGINT, Id, Input, Ref, Text
+from qualityloop.core.schemas import BIGINT, Id, Input, Ref, Text, string
 
 from .choices import EntryStatus
 from .models import TEXT_MAX, KnowledgeEntry
-
-
-def _str(max_length: int, **kwargs):
-    return Field(max_length=max_length, **kwargs)
 
 
 class ComplaintRef(Schema):
@@ -64,10 +60,10 @@ class SuggestionOut(Schema):
 
 
 class SearchQuery(Schema):
-    q: Text = _str(200, default="")
+    q: Text = string(200, default="")
     product: Id | None = None
     category: Id | None = None
-    tag: Text = _str(40, default="")
+    tag: Text = string(40, default="")
     status: EntryStatus | None = Field(
         None, description="Quality engineers only; by default drafts and published entries."
     )
@@ -75,29 +71,29 @@ class SearchQuery(Schema):
 
 
 class SuggestQuery(Schema):
-    title: Text = _str(200, default="")
-    description: Text = _str(20_000, default="")
+    title: Text = string(200, default="")
+    description: Text = string(20_000, default="")
     product: Id | None = None
     category: Id | None = None
 
 
 class EntryIn(Input):
-    title: Text = _str(200)
-    problem: Text = _str(TEXT_MAX)
-    root_cause: Text = _str(TEXT_MAX, default="")
-    solution: Text = _str(TEXT_MAX, default="")
-    lessons: Text = _str(TEXT_MAX, default="")
+    title: Text = string(200)
+    problem: Text = string(TEXT_MAX)
+    root_cause: Text = string(TEXT_MAX, default="")
+    solution: Text = string(TEXT_MAX, default="")
+    lessons: Text = string(TEXT_MAX, default="")
     tags: list[Text] = Field(default_factory=list, max_length=20)
     product: Id | None = None
     category: Id | None = None
 
 
 class EntryPatch(Input):
-    title: Text | None = _str(200, default=None)
-    problem: Text | None = _str(TEXT_MAX, default=None)
-    root_cause: Text | None = _str(TEXT_MAX, default=None)
-    solution: Text | None = _str(TEXT_MAX, default=None)
-    lessons: Text | None = _str(TEXT_MAX, default=None)
+    title: Text | None = string(200, default=None)
+    problem: Text | None = string(TEXT_MAX, default=None)
+    root_cause: Text | None = string(TEXT_MAX, default=None)
+    solution: Text | None = string(TEXT_MAX, default=None)
+    lessons: Text | None = string(TEXT_MAX, default=None)
     tags: list[Text] | None = Field(None, max_length=20)
     product: Id | None = None
     category: Id | None = None

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qualityloop.complaints import access as complaint_access
-from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
 from qualityloop.core.htmx import render_region, wants_partial
+from qualityloop.core.views import REFUSED, Region, run_service
 
 from . import access, services
 from .forms import EntryForm, SearchForm
@@ -73,18 +73,6 @@ def detail(request, pk):
     return render(request, "knowledge/detail.html", context)
 
 
-def _call(form, call):
-    try:
-        return call()
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        form.add_service_errors(exc.errors)
-    except DomainError as exc:
-        form.add_service_errors({exc.field or "__all__": [str(exc.message)]})
-    return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
@@ -92,13 +80,13 @@ def new(request):
         raise PermissionDenied
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        entry = _call(
-            form, lambda: services.create_entry(actor=request.user, data=form.service_data())
+        created = run_service(
+            lambda: services.create_entry(actor=request.user, data=form.service_data()), form
         )
-        if entry is not None:
+        if created:
             messages.success(request, _("Draft saved."))
-            return redirect("knowledge-detail", pk=entry.pk)
-    status = 422 if form.errors else 200
+            return redirect("knowledge-detail", pk=created.value.pk)
+    status = REFUSED if form.errors else 200
     return render(request, "knowledge/edit.html", {"form": form, "entry": None}, status=status)
 
 
@@ -110,19 +98,19 @@ def edit(request, pk):
         raise PermissionDenied
     form = EntryForm.for_entry(entry, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
-            form,
+        saved = run_service(
             lambda: services.update_entry(
                 actor=request.user,
                 entry_id=entry.pk,
                 data=form.service_data(),
                 expected_version=form.cleaned_data["version"],
             ),
+            form,
         )
-        if saved is not None:
+        if saved:
             messages.success(request, _("Entry saved."))
             return redirect("knowledge-detail", pk=entry.pk)
-    status = 422 if form.errors else 200
+    status = REFUSED if form.errors else 200
     return render(request, "knowledge/edit.html", {"form": form, "entry": entry}, status=status)
 
 
@@ -130,21 +118,16 @@ def _change_status(request, pk, service, done: str):
     entry = _entry(request.user, pk)
     if not access.can_write(request.user):
         raise PermissionDenied
-    try:
-        service(
+    outcome = run_service(
+        lambda: service(
             actor=request.user,
             entry_id=entry.pk,
             expected_version=_int(request.POST.get("version")),
         )
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationFailed as exc:
-        for messages_ in exc.errors.values():
-            for message in messages_:
-                messages.error(request, message)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
+    )
+    for message in outcome.messages:
+        messages.error(request, message)
+    if outcome:
         messages.success(request, done)
     return redirect("knowledge-detail", pk=entry.pk)
 
@@ -164,7 +147,7 @@ def archive(request, pk):
 # ---------------------------------------------------------------- on the complaint page
 
 
-def _panel(request, complaint, **extra):
+def _panel_context(request, complaint, **extra) -> dict:
     user = request.user
     entry = (
         access.visible_entries(user).filter(complaint_id=complaint.pk).first()
@@ -181,14 +164,17 @@ def _panel(request, complaint, **extra):
         "error": None,
         **extra,
     }
-    return render_region(request, PANEL, "panel", context)
+    return context
+
+
+COMPLAINT_PANEL = Region(PANEL, "panel", context=_panel_context, url_name="knowledge-panel")
 
 
 @login_required
 @require_GET
 def panel(request, pk):
     complaint = complaint_access.get_complaint_for(request.user, pk)
-    return _panel(request, complaint)
+    return COMPLAINT_PANEL.render(request, complaint)
 
 
 @login_required
@@ -197,15 +183,19 @@ def create_from_complaint(request, pk):
     complaint = complaint_access.get_complaint_for(request.user, pk)
     if not access.can_create_from(request.user, complaint):
         raise PermissionDenied
-    try:
-        entry = services.create_from_complaint(complaint_id=complaint.pk, actor=request.user)
-    except DomainError as exc:
+    created = run_service(
+        lambda: services.create_from_complaint(complaint_id=complaint.pk, actor=request.user)
+    )
+    if not created:
         if wants_partial(request):
-            return _panel(request, complaint, error=str(exc.message))
-        messages.error(request, str(exc.message))
+            return COMPLAINT_PANEL.render(request, complaint, error=created.message)
+        messages.error(request, created.message)
         return redirect("knowledge-panel", pk=complaint.pk)
+    entry = created.value
     if wants_partial(request):
-        return _panel(request, complaint, notice=_("Draft knowledge entry created."))
+        return COMPLAINT_PANEL.render(
+            request, complaint, notice=_("Draft knowledge entry created.")
+        )
     messages.success(request, _("Draft knowledge entry created."))
     return redirect("knowledge-edit", pk=entry.pk)
 

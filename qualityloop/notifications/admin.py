@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from qualityloop.core.admin import ReadOnlyAdmin
 from qualityloop.core.errors import DomainError
 
 from . import services
@@ -40,19 +41,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "language", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services only; the admin may look, never touch."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)

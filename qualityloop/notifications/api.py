@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Query, Router
 
-from qualityloop.complaints.schemas import ErrorOut
+from qualityloop.core.schemas import error_responses
 
 from . import access, messages, services
 from .models import Notification
 from .schemas import ListQuery, NotificationOut, NotificationPage, ReadAllOut
 
-router = Router(tags=["notifications"])
+READ_ERRORS = error_responses(401, 422)
+WRITE_ERRORS = error_responses(401, 403, 404)
 
-READ_ERRORS = {401: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+router = Router(tags=["notifications"])
 
 
 def notification_out(notification: Notification, language: str) -> dict:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+
+from qualityloop.core.mail import send_email
 
 from . import webhooks
 from .choices import DeliveryChannel
@@ -40,15 +41,14 @@ def send(delivery: Delivery, *, now) -> Outcome:
 
 def _email(delivery: Delivery) -> Outcome:
     payload = delivery.payload
-    message = EmailMultiAlternatives(
-        subject=" ".join(str(payload.get("subject", "")).split()),
-        body=str(payload.get("body", "")),
-        to=[delivery.address],
-        headers={"X-QualityLoop-Delivery": str(delivery.pk)},
-        connection=get_connection(timeout=timeout()),
-    )
     try:
-        message.send()
+        send_email(
+            subject=" ".join(str(payload.get("subject", "")).split()),
+            body=str(payload.get("body", "")),
+            to=[delivery.address],
+            headers={"X-QualityLoop-Delivery": str(delivery.pk)},
+            timeout=timeout(),
+        )
     except smtplib.SMTPResponseException as exc:
         return Outcome(False, exc.smtp_code, _describe(exc))
     except (smtplib.SMTPException, OSError) as exc:

@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Router
 
 from qualityloop.complaints import access
-from qualityloop.complaints.api import READ_ERRORS
+from qualityloop.core.schemas import READ_ERRORS
 
 from . import rendering
 from .views import pdf_response

@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from qualityloop.complaints import access
-from qualityloop.complaints.api import READ_ERRORS, WRITE_ERRORS
 from qualityloop.complaints.models import StageTask
-from qualityloop.complaints.schemas import Id, Input, Text, _str
 from qualityloop.core.errors import DomainError, NotAllowed
+from qualityloop.core.schemas import READ_ERRORS, WRITE_ERRORS, Id, Input, Text, string
 
 from . import services
 from .choices import ManagementReason
@@ -37,26 +36,26 @@ class ClockOut(Schema):
 
 
 class WaitIn(Input):
-    reason: Text = _str(2000)
+    reason: Text = string(2000)
     version: int | None = None
 
 
 class ResumeIn(Input):
-    note: Text = _str(2000, default="")
+    note: Text = string(2000, default="")
     version: int | None = None
 
 
 class ReminderIn(Input):
-    message: Text = _str(2000)
+    message: Text = string(2000)
 
 
 class EscalateIn(Input):
     reason: ManagementReason
-    note: Text = _str(2000)
+    note: Text = string(2000)
 
 
 class ItemIn(Input):
-    measure: Text = _str(2000)
+    measure: Text = string(2000)
     owner: Id
     due_date: date
 

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualityloop.accounts.models import User
-from qualityloop.complaints.forms import PageForm, UserChoiceField, VersionedForm, _date_widget
+from qualityloop.complaints.forms import UserChoiceField, VersionedForm
+from qualityloop.core.forms import PageForm, date_widget
 
 from .choices import ManagementReason
 
@@ -49,4 +50,4 @@ class RectificationItemForm(PageForm):
         label=_("Owner"),
         queryset=User.objects.filter(is_active=True).order_by("display_name", "username"),
     )
-    due_date = forms.DateField(label=_("Due date"), widget=_date_widget())
+    due_date = forms.DateField(label=_("Due date"), widget=date_widget())

@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qualityloop.capa.queries import actions_for
 from qualityloop.complaints import access
 from qualityloop.complaints.models import StageTask
-from qualityloop.complaints.views import _call_service, _complaint, _done, _render_detail
+from qualityloop.complaints.views import DETAIL_PAGE, complaint_for_page
 from qualityloop.core import clock as wallclock
+from qualityloop.core.views import run_service
 
 from . import services
 from .clocks import FROM_RECEIPT, Arithmetic
@@ -59,8 +61,6 @@ def panel_context(user, complaint, **forms) -> dict:
     version = {"version": complaint.version}
     plan_actions = []
     if case is not None:
-        from qualityloop.capa.queries import actions_for
-
         plan_actions = list(actions_for(complaint))
     return {
         "clock_rows": clock_rows(complaint),
@@ -85,12 +85,7 @@ def panel_context(user, complaint, **forms) -> dict:
 def _submit(request, complaint, form, slot: str, call, message: str, **extra):
     """Validate ``form`` and run ``call(cleaned_data)``: the fresh page when it went through,
     else the page with the form in ``slot``, its errors next to its fields."""
-    status = 422
-    if form.is_valid():
-        ok, status = _call_service(form, lambda: call(form.cleaned_data))
-        if ok:
-            return _done(request, complaint.pk, message)
-    return _render_detail(request, complaint, status=status, **{slot: form}, **extra)
+    return DETAIL_PAGE.submit(request, complaint, form, call, message, **{slot: form}, **extra)
 
 
 @login_required
@@ -98,7 +93,7 @@ def _submit(request, complaint, form, slot: str, call, message: str, **extra):
 def wait(request, pk):
     return _submit(
         request,
-        _complaint(request.user, pk),
+        complaint_for_page(request.user, pk),
         WaitForm(request.POST),
         "wait_form",
         lambda data: services.wait_for_complainant(
@@ -116,7 +111,7 @@ def wait(request, pk):
 def resume(request, pk):
     return _submit(
         request,
-        _complaint(request.user, pk),
+        complaint_for_page(request.user, pk),
         ResumeForm(request.POST),
         "resume_form",
         lambda data: services.resume_from_waiting(
@@ -132,7 +127,7 @@ def resume(request, pk):
 @login_required
 @require_POST
 def remind(request, pk, task_id):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     task = get_object_or_404(StageTask, pk=task_id, complaint=complaint)
     if not access.can_remind(request.user, task):
         raise PermissionDenied
@@ -154,7 +149,7 @@ def remind(request, pk, task_id):
 def escalate(request, pk):
     return _submit(
         request,
-        _complaint(request.user, pk),
+        complaint_for_page(request.user, pk),
         EscalateForm(request.POST),
         "escalate_form",
         lambda data: services.escalate_to_management(
@@ -169,7 +164,7 @@ def escalate(request, pk):
 def add_item(request, pk):
     return _submit(
         request,
-        _complaint(request.user, pk),
+        complaint_for_page(request.user, pk),
         RectificationItemForm(request.POST),
         "rectify_form",
         lambda data: services.add_rectification_item(
@@ -186,12 +181,11 @@ def add_item(request, pk):
 @login_required
 @require_POST
 def submit_plan(request, pk):
-    complaint = _complaint(request.user, pk)
+    complaint = complaint_for_page(request.user, pk)
     form = RectificationItemForm()
-    ok, status = _call_service(
-        form,
-        lambda: services.submit_rectification_plan(actor=request.user, complaint_id=pk),
+    outcome = run_service(
+        lambda: services.submit_rectification_plan(actor=request.user, complaint_id=pk), form
     )
-    if ok:
-        return _done(request, pk, _("Rectification plan reported to management."))
-    return _render_detail(request, complaint, status=status, rectify_form=form)
+    if outcome:
+        return DETAIL_PAGE.done(request, complaint, _("Rectification plan reported to management."))
+    return DETAIL_PAGE.refused(request, complaint, rectify_form=form)
