@@ -193,6 +193,7 @@ COMPLAINT_HOOKS = [
     "qualityloop.correspondence.hooks",
     "qualityloop.feedback.hooks",
     "qualityloop.knowledge.hooks",
+    "qualityloop.reports.hooks",
 ]
 # A failed notification is retried after these many seconds, then given up.
 NOTIFY_RETRY_BACKOFF = [60, 300, 1800, 7200, 21600]

@@ -56,3 +56,7 @@ def readers(user):
     owned = links.filter(action__owner=user)
     checked = links.filter(action__checks__verifier=user)
     return Q(Exists(owned)) | Q(Exists(checked))
+
+
+def page_panels(complaint):
+    return [("main", 20, "capa/_panel.html")]

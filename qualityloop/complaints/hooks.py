@@ -40,6 +40,10 @@ CONTRIBUTIONS = {
     "timeline_entry": "event, entry -> True if it described the event (it fills entry).",
     "event_kinds": "() -> dict kind: label, for event kinds an app records.",
     "readers": "(user) -> Q over Complaint for people who may also read a complaint.",
+    "page_panels": "-> [(slot, weight, template)] the complaint page includes, by weight "
+    "in each slot (main, side_top, side).",
+    "page_context": "user, forms -> dict the complaint page's panels need; forms holds any "
+    "form sent back with errors.",
 }
 
 

@@ -13,7 +13,7 @@ from qualityloop.core import clock
 from qualityloop.core.htmx import render_region
 from qualityloop.core.views import Region, run_service
 
-from . import access, attachments, queries, services, signatures, workflow
+from . import access, attachments, hooks, queries, services, signatures, workflow
 from .choices import TaskStatus
 from .forms import (
     AddTaskForm,
@@ -230,14 +230,13 @@ def _detail_context(request, complaint: Complaint, **overrides) -> dict:
         "can_remind": {t.pk for t in tasks if access.can_remind(user, t)},
         "signatures": signatures.signatures_for(complaint),
     }
-    from qualityloop.sla import views as sla_views  # it builds on this module's helpers
-
-    sla_forms = {
-        k: overrides.pop(k)
-        for k in ("wait_form", "resume_form", "escalate_form", "rectify_form", "reminder_form")
-        if k in overrides
-    }
-    context.update(sla_views.panel_context(user, complaint, **sla_forms))
+    # The other apps' panels and what they show (hooks), then forms passed back with errors.
+    panels: dict[str, list] = {}
+    for contributed in hooks.collect("page_panels", complaint):
+        for slot, weight, template in contributed:
+            panels.setdefault(slot, []).append((weight, template))
+    context["panels"] = {slot: [t for _w, t in sorted(found)] for slot, found in panels.items()}
+    context.update(hooks.merged("page_context", complaint, user=user, forms=overrides))
     context.update(overrides)
     return context
 

@@ -27,3 +27,7 @@ def answered(complaint, *, actor, at, transition) -> None:
 def finished(complaint, *, transition, actor, at) -> None:
     if milestone := FINISHED.get(transition):
         services.send_milestone(complaint_id=complaint.pk, milestone=milestone)
+
+
+def page_panels(complaint):
+    return [("main", 30, "correspondence/_panel.html")]

@@ -10,7 +10,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
@@ -22,6 +21,7 @@ from qualityloop.complaints.models import Complaint
 from qualityloop.core import clock
 from qualityloop.core.effects import after_commit
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+from qualityloop.core.mail import send_email
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import services as sla_services
 
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(minutes=5)
 # A worker that began sending this long ago and never finished is taken to have died.
 ABANDONED_ATTEMPT = timedelta(minutes=15)
-SMTP_TIMEOUT = 30
 ADDRESS_MAX = 254
 EXTRA_KEYS = frozenset({"reply_by", "stage", "message"})
 MILESTONE_TEMPLATES = {
@@ -427,15 +426,13 @@ def deliver(*, message_id) -> Message | None:
 
     error = ""
     try:
-        connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT)
-        EmailMessage(
+        send_email(
             subject=message.subject,
             body=message.body,
             from_email=message.sender or None,
             to=[message.recipient],
             headers={"Message-ID": message.email_message_id},
-            connection=connection,
-        ).send()
+        )
     except Exception as exc:
         log.warning("message %s to %s failed: %s", message.pk, message.recipient, exc)
         error = f"{type(exc).__name__}: {exc}"[:2000]

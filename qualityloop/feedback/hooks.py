@@ -26,3 +26,7 @@ def timeline_entry(event):
     if data.get("to"):
         lines.append((_("To"), str(data["to"])))
     return "", lines, []
+
+
+def page_panels(complaint):
+    return [("side", 20, "feedback/_panel.html")]

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,7 @@ from qualityloop.complaints.workflow import Status
 from qualityloop.core import clock
 from qualityloop.core.effects import after_commit
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
+from qualityloop.core.mail import send_email
 from qualityloop.core.tokens import digest_of, new_secret
 from qualityloop.notifications.choices import NotifyEvent
 from qualityloop.notifications.services import notify
@@ -42,7 +42,6 @@ from .models import ANSWER_MAX, COMMENT_MAX, FinalAnswer, Survey
 
 log = logging.getLogger(__name__)
 
-SMTP_TIMEOUT = 30
 TOKEN_MAX = 100
 
 
@@ -290,14 +289,7 @@ def deliver_survey(*, survey_id, raw_token: str) -> bool:
     subject, body = survey_email(survey, raw_token)
     error = ""
     try:
-        connection = get_connection(timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT)
-        EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
-            connection=connection,
-        ).send()
+        send_email(subject=subject, body=body, to=[address])
     except Exception as exc:
         log.warning("survey %s to %s failed: %s", survey_id, address, exc)
         error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -20,3 +20,7 @@ def timeline_entry(event):
     if event.kind in (EventKind.INVESTIGATION, EventKind.ROOT_CAUSE):
         return describe(event.data or {})
     return None
+
+
+def page_panels(complaint):
+    return [("main", 10, "investigation/_panel.html")]

@@ -14,3 +14,7 @@ def timeline_entry(event):
     if event.kind != EventKind.KNOWLEDGE:
         return None
     return (event.data or {}).get("title", ""), [], []
+
+
+def page_panels(complaint):
+    return [("side", 30, "knowledge/_panel.html")]

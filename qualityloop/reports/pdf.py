@@ -66,6 +66,7 @@ def _fontconfig_cjk_font() -> Path | None:
 
 def _fetcher_for(font: Path):
     """Fetch the font file and nothing else: no network, no other local files."""
+    # WeasyPrint loads Pango when imported: only processes that render a PDF pay for it.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     allowed = font.as_uri()
@@ -81,6 +82,7 @@ def _fetcher_for(font: Path):
 
 def render_pdf(html: str) -> bytes:
     """A PDF of ``html`` (a whole document from reports/document.html)."""
+    # WeasyPrint loads Pango when imported: only processes that render a PDF pay for it.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from qualityloop.complaints.choices import EventKind
 from qualityloop.core import clock as wallclock
 
-from . import clocks, escalation
+from . import clocks, escalation, views
 from .models import MajorCase
 
 
@@ -94,3 +94,11 @@ def timeline_entry(event):
     if kind in notified and data.get("to"):
         lines.append((_("Notified"), "、".join(data["to"])))
     return title, lines, []
+
+
+def page_panels(complaint):
+    return [("side_top", 10, "sla/_clocks.html")]
+
+
+def page_context(complaint, *, user, forms):
+    return views.panel_context(user, complaint, **forms)

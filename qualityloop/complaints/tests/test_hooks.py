@@ -35,6 +35,7 @@ def test_the_subscribers_are_the_apps_in_their_order():
         "qualityloop.correspondence.hooks",
         "qualityloop.feedback.hooks",
         "qualityloop.knowledge.hooks",
+        "qualityloop.reports.hooks",
     ]
     names = [f.__module__ for f in hooks.subscribers("finished")]
     assert names == [
