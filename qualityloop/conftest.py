@@ -7,9 +7,13 @@ from qualityloop.core.testing import Org, free_port, use_smtp
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
-    """Argon2 is slow by design; tests that are not about hashing use a fast hasher."""
+    """Argon2 is slow by design; tests that are not about hashing hash with a fast hasher
+    (and still read the configured ones, such as the demo accounts' PBKDF2)."""
     if "argon2" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
 
 
 def _isolate(settings, tmp_path):

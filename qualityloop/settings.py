@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qualityloop.reports",
     "qualityloop.feedback",
     "qualityloop.knowledge",
+    "qualityloop.demo",
 ]
 
 MIDDLEWARE = [
