@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.tasks import send_acknowledgement
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.correspondence.models import Message as LoggedMessage
+from qualityloop.testing import assert_audit_event
 
 
 def acknowledgements():

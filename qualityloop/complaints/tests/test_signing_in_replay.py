@@ -8,7 +8,7 @@ from qualityloop.complaints.models import Complaint, ComplaintEvent, Signature
 from qualityloop.complaints.tests.test_signatures import at_knowledge
 from qualityloop.core import backfill
 from qualityloop.core.errors import ValidationFailed
-from qualityloop.core.testing import PASSWORD, database_snapshot
+from qualityloop.testing import PASSWORD, database_snapshot
 
 
 def test_a_replayed_signature_with_a_wrong_password_is_refused(org):

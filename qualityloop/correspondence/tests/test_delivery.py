@@ -13,10 +13,10 @@ from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import ComplaintEvent
 from qualityloop.complaints.tasks import send_acknowledgement
 from qualityloop.core.errors import DomainError
-from qualityloop.core.testing import assert_audit_event, free_port, run_worker
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message, MessageTemplate
 from qualityloop.correspondence.tasks import send_message_task, send_milestone_task
+from qualityloop.testing import assert_audit_event, free_port, run_worker
 
 from .helpers import in_diagnosis, promise
 

@@ -14,8 +14,8 @@ from qualityloop.complaints import events
 from qualityloop.complaints.choices import Severity, SeveritySource
 from qualityloop.complaints.models import Complaint, ComplaintEvent, StageTask
 from qualityloop.complaints.workflow import Status
-from qualityloop.core.testing import aware, database_snapshot
 from qualityloop.demo import builder, texts
+from qualityloop.testing import aware, database_snapshot
 
 NOW = aware(2026, 3, 2, 9, 30)
 QUIET = {

@@ -1,11 +1,9 @@
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import translation
 
-from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints.models import Category
-from qualityloop.core.testing import aware
+from qualityloop.testing import aware
 
 # Every test runs on Monday 2 March 2026, 10:00 Beijing time, unless it travels on.
 T0 = aware(2026, 3, 2, 10, 0)
@@ -42,14 +40,3 @@ def in_diagnosis(org, **data):
     """A complaint technical support works on (so its members see it); production does not."""
     complaint = register(org, **data)
     return org.advance(complaint, "acknowledge", "confirm_grade", actor="cs")
-
-
-def login(org, username, language="en", **kwargs) -> Client:
-    client = Client(headers={"Accept-Language": language}, **kwargs)
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})

@@ -7,11 +7,11 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from qualityloop.complaints.models import Complaint, ComplaintEvent
-from qualityloop.core.testing import assert_num_queries_at_most
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer, Survey
+from qualityloop.testing import assert_num_queries_at_most
 
-from .conftest import bearer, closed, register
+from .conftest import closed, register
 
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
 NO_ANSWER = {
@@ -27,12 +27,6 @@ ANSWER = {"text": "更换3台外壳。", "channel": "phone", "answered_on": "202
 @pytest.fixture(autouse=True)
 def _base_url(settings):
     settings.QUALITYLOOP = {**settings.QUALITYLOOP, "BASE_URL": "https://ql.example.com"}
-
-
-@pytest.fixture
-def as_user(org):
-    clients = {username: bearer(user) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 def post(client, path, body=None):

@@ -1,8 +1,5 @@
 """Closed complaints and entries for the knowledge tests, all built through the services."""
 
-from django.test import Client
-
-from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.models import Category
 from qualityloop.knowledge import services
@@ -47,14 +44,3 @@ def entry(org, *, publish=True, actor="qe", **data):
 
 def category(code: str) -> int:
     return Category.objects.get(code=code).pk
-
-
-def login(org, username, language="en") -> Client:
-    client = Client(headers={"Accept-Language": language})
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from qualityloop.complaints.choices import EventKind
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.knowledge import services
 from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
+from qualityloop.testing import assert_audit_event, bearer
 
-from .helpers import bearer, category, closed_at_first_contact, entry
+from .helpers import category, closed_at_first_contact, entry
 
 BASE = "/api/v1/knowledge"
 

@@ -9,10 +9,10 @@ from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import Complaint
 from qualityloop.complaints.tests.test_api import API, as_user, at_diagnosis, post  # noqa: F401
 from qualityloop.core import clock
-from qualityloop.core.testing import PASSWORD, assert_audit_event, database_snapshot
 from qualityloop.notifications.models import Notification
 from qualityloop.sla import escalation
 from qualityloop.sla.models import MajorCase
+from qualityloop.testing import PASSWORD, assert_audit_event, database_snapshot
 
 MATRIX = [
     # (method, suffix, body, (allowed user, status), user who sees it but may not)
