@@ -1,8 +1,10 @@
 import pytest
 import time_machine
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 
-from qualityloop.complaints.models import Category
+from qualityloop.complaints.models import Category, Complaint, ComplaintEvent
+from qualityloop.feedback.models import FinalAnswer, Survey
 from qualityloop.testing import aware
 
 # Every test runs on Monday 2 March 2026, 10:00 Beijing time, unless it travels on.
@@ -21,6 +23,24 @@ def _english():
 def frozen():
     with time_machine.travel(T0, tick=False) as traveller:
         yield traveller
+
+
+def state() -> tuple:
+    """What a refused request of the feedback pages or API might have changed."""
+    return (
+        FinalAnswer.objects.count(),
+        Survey.objects.count(),
+        ComplaintEvent.objects.count(),
+        sorted(Complaint.objects.values_list("pk", "version")),
+        DBTaskResult.objects.count(),
+    )
+
+
+@pytest.fixture
+def pair(org, frozen):
+    """An open and a closed complaint technical support is responsible for."""
+    ts = org.departments["ts"].pk
+    return register(org, responsible_department_id=ts), closed(org, responsible_department_id=ts)
 
 
 def register(org, **data):

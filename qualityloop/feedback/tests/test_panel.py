@@ -7,14 +7,12 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.test import Client
-from django_tasks_db.models import DBTaskResult
 
-from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer, Survey
 from qualityloop.testing import login, run_worker
 
-from .conftest import HX, closed, register
+from .conftest import HX, closed, register, state
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000/survey/([A-Za-z0-9_-]{43})/")
 
@@ -230,23 +228,6 @@ def test_refusals_are_explained_in_the_panel(org, frozen):
 # ---------------------------------------------------------------- permission matrix
 
 
-def _state() -> tuple:
-    return (
-        FinalAnswer.objects.count(),
-        Survey.objects.count(),
-        ComplaintEvent.objects.count(),
-        sorted(Complaint.objects.values_list("pk", "version")),
-        DBTaskResult.objects.count(),
-    )
-
-
-@pytest.fixture
-def pair(org, frozen):
-    """An open and a closed complaint technical support is responsible for."""
-    ts = org.departments["ts"].pk
-    return register(org, responsible_department_id=ts), closed(org, responsible_department_id=ts)
-
-
 def _requests(pair):
     open_c, closed_c = pair
     return {
@@ -266,18 +247,18 @@ def _call(client, method, path, data):
 @pytest.mark.parametrize("name", ["panel", "final_answer", "create", "send"])
 def test_anonymous_users_are_sent_to_sign_in(pair, name):
     method, path, data = _requests(pair)[name]
-    before = _state()
+    before = state()
     response = _call(Client(), method, path, data)
     assert response.status_code == 200 and response["HX-Redirect"].startswith("/login/")
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("name", ["panel", "final_answer", "create", "send"])
 def test_an_uninvolved_department_gets_404(org, pair, name):
     method, path, data = _requests(pair)[name]
-    before = _state()
+    before = state()
     assert _call(login(org["prod_member"]), method, path, data).status_code == 404
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "ts_head", "exec", "admin"])
@@ -286,9 +267,9 @@ def test_read_only_roles_may_look_but_not_write(org, pair, username, name):
     client = login(org[username])
     assert _call(client, *_requests(pair)["panel"]).status_code == 200
     method, path, data = _requests(pair)[name]
-    before = _state()
+    before = state()
     assert _call(client, method, path, data).status_code == 403
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["cs", "qe"])

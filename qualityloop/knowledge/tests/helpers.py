@@ -3,6 +3,7 @@
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.models import Category
 from qualityloop.knowledge import services
+from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
 
 ANSWER = "已为客户免费更换3台外壳。"
 
@@ -44,3 +45,12 @@ def entry(org, *, publish=True, actor="qe", **data):
 
 def category(code: str) -> int:
     return Category.objects.get(code=code).pk
+
+
+def snapshot() -> tuple:
+    """The entries, their states and their record: what a refused request might change."""
+    return (
+        KnowledgeEntry.objects.count(),
+        KnowledgeEntryEvent.objects.count(),
+        sorted(KnowledgeEntry.objects.values_list("pk", "status", "version", "title")),
+    )

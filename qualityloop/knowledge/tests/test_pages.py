@@ -7,10 +7,10 @@ from django.test import Client
 
 from qualityloop.complaints.choices import EventKind
 from qualityloop.knowledge import services
-from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
+from qualityloop.knowledge.models import KnowledgeEntry
 from qualityloop.testing import assert_audit_event, assert_num_queries_at_most, login
 
-from .helpers import closed_at_first_contact, entry
+from .helpers import closed_at_first_contact, entry, snapshot
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,14 +28,6 @@ def case(org):
     published = services.publish_entry(actor=org["qe"], entry_id=drafted.pk)
     draft = entry(org, title="充电模块电压不稳", publish=False)
     return {"complaint": complaint, "published": published, "draft": draft}
-
-
-def _snapshot():
-    return (
-        KnowledgeEntry.objects.count(),
-        KnowledgeEntryEvent.objects.count(),
-        sorted(KnowledgeEntry.objects.values_list("pk", "status", "version", "title")),
-    )
 
 
 def _urls(case) -> dict[str, tuple[str, str]]:
@@ -112,24 +104,24 @@ EXPECTED = {
 
 
 def test_anonymous_visitors_are_sent_to_log_in(org, case):
-    before = _snapshot()
+    before = snapshot()
     for name, (method, url) in _urls(case).items():
         response = getattr(Client(), method)(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith("/login/?next="), name
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "cs", "admin", "qe"])
 def test_permission_matrix(org, case, username):
     client = login(org[username])
-    before = _snapshot()
+    before = snapshot()
     urls = _urls(case)
     for name, expected in EXPECTED[username].items():
         method, url = urls[name]
         response = getattr(client, method)(url, {"title": "改了"} if method == "post" else None)
         assert response.status_code == expected, f"{username} {name}"
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_the_complaint_link_shows_only_to_those_who_may_open_it(org, case):
