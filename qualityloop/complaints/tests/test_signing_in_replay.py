@@ -11,25 +11,22 @@ from qualityloop.core.errors import ValidationFailed
 from qualityloop.testing import PASSWORD, database_snapshot
 
 
+def _close_in_replay(org, complaint, password):
+    signed = {"outcome": "来料检验增加外壳尺寸抽检", "password": password, "meaning": "closed"}
+    with backfill.backfilling():
+        return services.transition_complaint(
+            actor=org["qe"], complaint_id=complaint.pk, name="close", **signed
+        )
+
+
 def test_a_replayed_signature_with_a_wrong_password_is_refused(org):
     complaint = at_knowledge(org)
     before = database_snapshot()
     record = Complaint.objects.filter(pk=complaint.pk).values().get()
     events = list(ComplaintEvent.objects.values_list("pk", flat=True))
     for password in ("not-my-password", ""):
-        with (
-            backfill.backfilling(),
-            translation.override("en"),
-            pytest.raises(ValidationFailed) as refused,
-        ):
-            services.transition_complaint(
-                actor=org["qe"],
-                complaint_id=complaint.pk,
-                name="close",
-                outcome="来料检验增加外壳尺寸抽检",
-                password=password,
-                meaning="closed",
-            )
+        with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+            _close_in_replay(org, complaint, password)
         assert refused.value.errors == {
             "password": ["The password is not correct; nothing was signed."]
         }
@@ -40,16 +37,7 @@ def test_a_replayed_signature_with_a_wrong_password_is_refused(org):
 
 
 def test_a_replayed_signature_with_the_right_password_signs(org):
-    complaint = at_knowledge(org)
-    with backfill.backfilling():
-        closed = services.transition_complaint(
-            actor=org["qe"],
-            complaint_id=complaint.pk,
-            name="close",
-            outcome="来料检验增加外壳尺寸抽检",
-            password=PASSWORD,
-            meaning="closed",
-        )
+    closed = _close_in_replay(org, at_knowledge(org), PASSWORD)
     assert closed.status == "closed"
     signature = Signature.objects.get(subject="close")
     assert (signature.signer, signature.meaning) == (org["qe"], "closed")
