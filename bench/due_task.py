@@ -30,9 +30,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from qualityloop.complaints.choices import Scope  # noqa: E402
-from qualityloop.core.testing import Org  # noqa: E402
 from qualityloop.sla import escalation  # noqa: E402
 from qualityloop.sla.models import SlaClock  # noqa: E402
+from qualityloop.testing import Org  # noqa: E402
 
 
 def timed(call):

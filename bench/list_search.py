@@ -29,7 +29,7 @@ from django.utils import timezone  # noqa: E402
 from qualityloop.catalog.models import Customer, Product  # noqa: E402
 from qualityloop.complaints import access, queries, search  # noqa: E402
 from qualityloop.complaints.models import Category, Complaint, ComplaintSearch  # noqa: E402
-from qualityloop.core.testing import Org  # noqa: E402
+from qualityloop.testing import Org  # noqa: E402
 
 WORDS = [
     "外壳",

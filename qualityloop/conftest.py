@@ -1,15 +1,19 @@
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
-from qualityloop.core.testing import Org, free_port, use_smtp
+from qualityloop.testing import Org, bearer, chromium, new_page, smtp_server
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
-    """Argon2 is slow by design; tests that are not about hashing use a fast hasher."""
+    """Argon2 is slow by design; tests that are not about hashing hash with a fast hasher
+    (and still read the configured ones, such as the demo accounts' PBKDF2)."""
     if "argon2" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
 
 
 def _isolate(settings, tmp_path):
@@ -31,24 +35,46 @@ def org_tx(transactional_db, settings, tmp_path):
     return Org()
 
 
-class SmtpInbox(Message):
-    """What the test SMTP server received, as ``email.message.Message`` objects."""
+@pytest.fixture
+def as_user(org):
+    """``as_user("cs")`` is a client that calls the API with a token of that user.
 
-    def __init__(self):
-        super().__init__()
-        self.messages = []
+    Every token is issued up front, so a database snapshot taken later sees them all.
+    """
+    clients = {username: bearer(user) for username, user in org.users.items()}
+    return clients.__getitem__
 
-    def handle_message(self, message):
-        self.messages.append(message)
+
+@pytest.fixture
+def keep_connection():
+    """Call the WSGI app as Django's test client does: without closing the connection.
+
+    Django closes a connection found inside a transaction when a request starts or ends;
+    here that transaction is the test's own.
+    """
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def browser():
+    """A real Chromium (tests marked ``browser``)."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    """A page of a browser set to Chinese, as the plant's staff use it."""
+    return new_page(browser, locale="zh-CN")
 
 
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on 127.0.0.1 that the app's mail goes to."""
-    inbox = SmtpInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    use_smtp(settings, controller.port)
-    yield inbox
-    controller.stop()
+    with smtp_server(settings) as inbox:
+        yield inbox

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qualityloop.reports",
     "qualityloop.feedback",
     "qualityloop.knowledge",
+    "qualityloop.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ from qualityloop.accounts.models import ApiToken
 from qualityloop.core import audit, clock
 from qualityloop.core.errors import DomainError
 from qualityloop.core.models import SystemEvent
-from qualityloop.core.testing import PASSWORD, aware
+from qualityloop.testing import PASSWORD, aware
 
 API = "/api/v1/complaints"
 TOKENS = reverse("admin:accounts_apitoken_changelist")

@@ -8,19 +8,12 @@ from django.test import Client
 
 from qualityloop.capa import services
 from qualityloop.capa.models import Action, Remedy
-from qualityloop.core.testing import assert_num_queries_at_most
+from qualityloop.testing import assert_num_queries_at_most
 
-from .helpers import bearer, done, in_diagnosis, plan, snapshot, today
+from .helpers import done, in_diagnosis, plan, snapshot, today
 
 API = "/api/v1/capa"
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
-
-
-@pytest.fixture
-def as_user(org):
-    """Clients with a token for every user, issued before any snapshot is taken."""
-    clients = {username: bearer(user) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 @pytest.fixture

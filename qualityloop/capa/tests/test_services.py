@@ -16,8 +16,8 @@ from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import Complaint, ComplaintEvent, NumberSequence
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, TransitionRefused, ValidationFailed
-from qualityloop.core.testing import assert_audit_event, aware, in_parallel
 from qualityloop.notifications.models import Notification
+from qualityloop.testing import assert_audit_event, aware, in_parallel
 
 from .helpers import done, in_diagnosis, plan, second_quality_engineer, snapshot, today, user
 

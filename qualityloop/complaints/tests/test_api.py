@@ -17,7 +17,7 @@ from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints import events, services
 from qualityloop.complaints.models import Category, Complaint, IdempotencyRecord
 from qualityloop.core import clock
-from qualityloop.core.testing import aware, database_snapshot, in_parallel
+from qualityloop.testing import aware, bearer, database_snapshot, in_parallel, login, token_for
 
 API = "/api/v1/complaints"
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
@@ -27,24 +27,6 @@ NOT_AUTHENTICATED = {
     "code": "not_authenticated",
     "errors": {},
 }
-
-
-def token_for(user) -> str:
-    return ApiToken.issue(user=user, name="test")[1]
-
-
-def bearer(raw: str, language: str = "en") -> Client:
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
-
-
-@pytest.fixture
-def as_user(org):
-    """``as_user("cs")`` is a client that calls the API with a token of that user.
-
-    Every token is issued up front, so a database snapshot taken later sees them all.
-    """
-    clients = {username: bearer(token_for(user)) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 def intake(org, **overrides) -> dict:
@@ -142,8 +124,7 @@ def test_issue_token_command_prints_a_working_token(org):
 
 
 def test_logged_in_session_works_and_is_csrf_protected(org):
-    browser = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
-    browser.force_login(org["cs"])
+    browser = login(org["cs"], enforce_csrf_checks=True)
     assert browser.get(API).status_code == 200
     before = database_snapshot()
     refused = post(browser, API, intake(org))

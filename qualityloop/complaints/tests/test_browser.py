@@ -1,58 +1,18 @@
 """A person in a real browser: sign in, register a complaint in Chinese, move it one stage on."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from qualityloop.complaints.models import Complaint
-from qualityloop.core.testing import PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from qualityloop.testing import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        # Playwright gives the browser a fresh, empty profile of its own.
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def test_register_in_chinese_and_move_one_stage_on(org_tx, live_server, page, tmp_path):
     org = org_tx
-    page.goto(f"{live_server.url}/complaints/new/")
-    assert "/login/" in page.url
-    page.fill("#id_username", "cs")
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/complaints/new/$"))
+    sign_in(page, f"{live_server.url}/complaints/new/", "cs")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
     page.fill("#id_complainant_name", "李工")

@@ -7,7 +7,7 @@ from qualityloop.complaints import services
 from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core.errors import StaleVersion
-from qualityloop.core.testing import in_parallel
+from qualityloop.testing import in_parallel
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -112,7 +112,7 @@ def test_rewritten_actor_is_detected(history, org):
 
 def test_history_recorded_at_local_times_verifies(org):
     from qualityloop.core import clock
-    from qualityloop.core.testing import aware
+    from qualityloop.testing import aware
 
     with clock.at(aware(2026, 2, 3, 9, 15)):
         complaint = org.register(is_repeat=False)

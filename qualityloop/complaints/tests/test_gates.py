@@ -8,8 +8,8 @@ from qualityloop.capa.queries import actions_for
 from qualityloop.complaints import services
 from qualityloop.complaints.choices import Scope
 from qualityloop.core.errors import TransitionRefused
-from qualityloop.core.testing import PASSWORD, database_snapshot
 from qualityloop.investigation import services as investigation
+from qualityloop.testing import PASSWORD, database_snapshot
 
 
 def at_planning(org, **fields):

@@ -15,18 +15,12 @@ from qualityloop.complaints import services
 from qualityloop.complaints.forms import EditForm
 from qualityloop.complaints.models import Attachment, Category, Complaint, ComplaintEvent
 from qualityloop.core import clock
-from qualityloop.core.testing import assert_audit_event, aware, database_snapshot
+from qualityloop.testing import assert_audit_event, aware, database_snapshot, login
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
 NUMBER = re.compile(r"QC-\d{4}-\d{6}")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-
-
-def login(org, username) -> Client:
-    client = Client()
-    client.force_login(org[username])
-    return client
 
 
 def text(response) -> str:
@@ -164,18 +158,18 @@ def test_anonymous_is_sent_to_login(org, case, page):
     ],
 )
 def test_page_access(org, case, page, username, status):
-    response = login(org, username).get(page_urls(case)[page], **EN)
+    response = login(org[username]).get(page_urls(case)[page], **EN)
     assert response.status_code == status
 
 
 def test_department_scope(org):
     """Technical support sees a complaint once it owes diagnosis; production does not."""
     complaint = in_diagnosis(org)
-    assert login(org, "ts_member").get(f"/complaints/{complaint.pk}/").status_code == 200
-    assert login(org, "prod_member").get(f"/complaints/{complaint.pk}/").status_code == 404
-    listed = login(org, "ts_member").get("/complaints/", **EN)
+    assert login(org["ts_member"]).get(f"/complaints/{complaint.pk}/").status_code == 200
+    assert login(org["prod_member"]).get(f"/complaints/{complaint.pk}/").status_code == 404
+    listed = login(org["ts_member"]).get("/complaints/", **EN)
     assert numbers(listed) == [complaint.number]
-    assert numbers(login(org, "prod_member").get("/complaints/", **EN)) == []
+    assert numbers(login(org["prod_member"]).get("/complaints/", **EN)) == []
 
 
 def action(case, name, org):
@@ -288,7 +282,7 @@ def test_post_refused_changes_nothing(org, case, name, username, status):
     url, data, changed = action(case, name, org)
     before = database_snapshot()
     version = case["complaint"].version
-    response = login(org, username).post(url, data, **EN)
+    response = login(org[username]).post(url, data, **EN)
     assert response.status_code == status
     assert database_snapshot() == before
     assert Complaint.objects.get(pk=case["complaint"].pk).version == version
@@ -312,7 +306,7 @@ def test_post_refused_changes_nothing(org, case, name, username, status):
 )
 def test_post_allowed_changes_and_redirects(org, case, name, username):
     url, data, changed = action(case, name, org)
-    response = login(org, username).post(url, data, **EN)
+    response = login(org[username]).post(url, data, **EN)
     assert response.status_code == 302, text(response)
     assert response["Location"] == f"/complaints/{case['complaint'].pk}/"
     assert changed()
@@ -321,7 +315,7 @@ def test_post_allowed_changes_and_redirects(org, case, name, username):
 @pytest.mark.parametrize("name", ["comment", "grade", "assign"])
 def test_post_allowed_by_htmx_rerenders_the_page_region(org, case, name):
     url, data, changed = action(case, name, org)
-    response = login(org, "qe").post(url, data, **HX)
+    response = login(org["qe"]).post(url, data, **HX)
     assert response.status_code == 200
     body = text(response)
     assert body.lstrip().startswith('<div id="main"')
@@ -333,7 +327,7 @@ def test_post_allowed_by_htmx_rerenders_the_page_region(org, case, name):
 
 
 def test_register_through_the_form(org):
-    client = login(org, "cs")
+    client = login(org["cs"])
     response = client.post(
         "/complaints/new/",
         register_payload(
@@ -381,7 +375,7 @@ def test_register_rejects_bad_input_next_to_the_field(org, overrides, field, mes
     if overrides.get("attachments") == "TEXT_PNG":
         overrides = {"attachments": [SimpleUploadedFile("photo.png", b"just some text")]}
     before = database_snapshot()
-    response = login(org, "cs").post(
+    response = login(org["cs"]).post(
         "/complaints/new/", register_payload(org, complainant_name="赵六", **overrides), **EN
     )
     assert response.status_code == 200
@@ -394,7 +388,7 @@ def test_register_rejects_bad_input_next_to_the_field(org, overrides, field, mes
 
 
 def test_script_in_the_subject_is_shown_as_text(org):
-    client = login(org, "cs")
+    client = login(org["cs"])
     response = client.post(
         "/complaints/new/", register_payload(org, title="<script>alert(1)</script>"), **EN
     )
@@ -409,7 +403,7 @@ def test_register_page_suggests_earlier_complaints_on_product_and_batch(org):
     other = org.register(
         product_id=org.other_product.pk, batch_id=org.other_batch.pk, title="充电模块过热"
     )
-    client = login(org, "cs")
+    client = login(org["cs"])
     form = text(client.get("/complaints/new/", **EN))
     assert 'hx-get="/complaints/new/related/"' in form
     response = client.get(
@@ -442,7 +436,7 @@ def test_each_filter_narrows_the_list(org):
             org.register(title="标签印错", is_repeat=False), "close_at_first_contact", actor="cs"
         )
         fourth = in_diagnosis(org, title="控制器噪音", batch_id=None, is_repeat=False)
-    client = login(org, "qe")
+    client = login(org["qe"])
 
     def listed(query):
         response = client.get("/complaints/?" + query, **EN)
@@ -466,7 +460,7 @@ def test_each_filter_narrows_the_list(org):
 
 def test_invalid_filter_shows_the_error_not_a_crash(org):
     complaint = org.register()
-    response = login(org, "qe").get("/complaints/?severity=9&received_from=yesterday", **EN)
+    response = login(org["qe"]).get("/complaints/?severity=9&received_from=yesterday", **EN)
     assert response.status_code == 200
     body = html.unescape(text(response))
     assert "Severity: Select a valid choice. 9 is not one of the available choices." in body
@@ -477,7 +471,7 @@ def test_invalid_filter_shows_the_error_not_a_crash(org):
 def test_chinese_search(org):
     crack = org.register(title="屏幕出现裂纹", description="客户反馈屏幕出现裂纹。")
     org.register(title="电池鼓包", description="电池鼓包，外壳变形。", is_repeat=False)
-    response = login(org, "cs").get("/complaints/?q=裂纹", **EN)
+    response = login(org["cs"]).get("/complaints/?q=裂纹", **EN)
     assert numbers(response) == [crack.number]
     assert "1 complaint" in text(response)
 
@@ -488,7 +482,7 @@ def test_keyset_paging_keeps_filters(org):
         with clock.at(aware(2026, 1, 1, 8, 0) + timedelta(hours=n)):
             made.append(org.register(title=f"投诉{n}", is_repeat=False).number)
     newest_first = list(reversed(made))
-    client = login(org, "qe")
+    client = login(org["qe"])
     first = client.get("/complaints/?sort=newest", **EN)
     assert numbers(first) == newest_first[:25]
     assert "30 complaints" in text(first)
@@ -507,13 +501,13 @@ def test_keyset_paging_keeps_filters(org):
 
 def test_htmx_request_gets_only_the_table(org):
     complaint = org.register()
-    response = login(org, "qe").get("/complaints/?state=open", **HX)
+    response = login(org["qe"]).get("/complaints/?state=open", **HX)
     body = text(response)
     assert body.lstrip().startswith('<section id="complaint-table"')
     assert "<html" not in body and "<form" not in body
     assert complaint.number in body
     assert "HX-Request" in response["Vary"]
-    full = text(login(org, "qe").get("/complaints/", **EN))
+    full = text(login(org["qe"]).get("/complaints/", **EN))
     assert 'hx-get="/complaints/"' in full and 'hx-push-url="true"' in full
     assert 'hx-target="#complaint-table"' in full
 
@@ -523,7 +517,7 @@ def test_list_query_count_does_not_grow_with_page_size(org):
         complaint = org.register(title=f"投诉{n}", category_id=appearance().pk, is_repeat=False)
         if n % 2:
             org.advance(complaint, "acknowledge", actor="cs")
-    client = login(org, "qe")
+    client = login(org["qe"])
     client.get("/complaints/", **EN)  # session and translations warmed up
 
     def count(size):
@@ -548,7 +542,7 @@ def test_my_work_lists_overdue_first_in_red(org):
     with clock.at(aware(2026, 3, 9, 9, 0)):
         fresh = in_diagnosis(org, title="新投诉", is_repeat=False)
     with clock.at(aware(2026, 3, 10, 9, 0)):
-        response = login(org, "ts_member").get("/my-work/", **EN)
+        response = login(org["ts_member"]).get("/my-work/", **EN)
     body = text(response)
     assert NUMBER.findall(body) == [late.number, fresh.number]
     assert body.count('class="overdue"') == 1
@@ -560,7 +554,7 @@ def test_my_work_lists_overdue_first_in_red(org):
 
 def test_detail_shows_grade_basis_stage_and_timeline(org):
     complaint = org.register(requested_remedy="return", purchase_date=date(2020, 1, 1))
-    page = text(login(org, "qe").get(f"/complaints/{complaint.pk}/", **EN))
+    page = text(login(org["qe"]).get(f"/complaints/{complaint.pk}/", **EN))
     assert "rule: 要求退货或索赔 Return or claim requested" in page
     assert '<span class="badge orange">Major (重要)</span>' in page
     assert '<li class="step current" aria-current="step"><span class="step-no">1</span>' in page
@@ -570,7 +564,7 @@ def test_detail_shows_grade_basis_stage_and_timeline(org):
 
 def test_blocked_transition_is_shown_disabled_with_its_reason(org):
     complaint = org.advance(org.register(category_id=None), "acknowledge", actor="cs")
-    page = text(login(org, "cs").get(f"/complaints/{complaint.pk}/", **EN))
+    page = text(login(org["cs"]).get(f"/complaints/{complaint.pk}/", **EN))
     assert re.search(
         r'<button type="button" class="btn primary" disabled[^>]*>Confirm category and grade'
         r"</button>\s*<small[^>]*>Choose a category first.</small>",
@@ -580,7 +574,7 @@ def test_blocked_transition_is_shown_disabled_with_its_reason(org):
 
 def test_transition_through_the_page_with_htmx(org):
     complaint = in_diagnosis(org)
-    client = login(org, "ts_member")
+    client = login(org["ts_member"])
     form = text(client.get(f"/complaints/{complaint.pk}/transitions/complete_diagnosis/", **HX))
     assert form.lstrip().startswith("<form")
     assert "Diagnosis: first cause judgement, reproduction, containment" in form
@@ -608,7 +602,7 @@ def test_transition_through_the_page_with_htmx(org):
 def test_refused_transition_shows_its_message_and_changes_nothing(org):
     complaint = org.advance(org.register(category_id=None), "acknowledge", actor="cs")
     before = database_snapshot()
-    response = login(org, "cs").post(
+    response = login(org["cs"]).post(
         f"/complaints/{complaint.pk}/transitions/confirm_grade/",
         {"version": complaint.version},
         **HX,
@@ -622,7 +616,7 @@ def test_refused_transition_shows_its_message_and_changes_nothing(org):
 def test_transition_missing_input_keeps_what_was_typed(org):
     complaint = org.register()
     before = database_snapshot()
-    response = login(org, "cs").post(
+    response = login(org["cs"]).post(
         f"/complaints/{complaint.pk}/transitions/reject/",
         {"version": complaint.version, "explanation": "非我司产品，请联系原厂。"},
         **EN,
@@ -639,7 +633,7 @@ def test_stale_edit_is_a_conflict_and_keeps_the_input(org):
     stale = edit_payload(complaint, title="客户要求更换的3台控制器")
     services.add_comment(actor=org["qe"], complaint_id=complaint.pk, body="先到一步")
     before = database_snapshot()
-    response = login(org, "cs").post(f"/complaints/{complaint.pk}/edit/", stale, **HX)
+    response = login(org["cs"]).post(f"/complaints/{complaint.pk}/edit/", stale, **HX)
     assert response.status_code == 200
     body = text(response)
     assert "Someone else changed this complaint while you were editing it." in body
@@ -651,7 +645,7 @@ def test_stale_edit_is_a_conflict_and_keeps_the_input(org):
 
 def test_edit_shows_labels_in_the_timeline(org):
     complaint = org.register()
-    client = login(org, "cs")
+    client = login(org["cs"])
     response = client.post(
         f"/complaints/{complaint.pk}/edit/",
         edit_payload(complaint, title="外壳开裂（批量）", scope="3", reason="客户补充信息"),
@@ -676,7 +670,7 @@ def test_grade_back_to_rules(org):
         actor=org["qe"], complaint_id=complaint.pk, severity=1, reason="客户高层投诉"
     )
     complaint.refresh_from_db()
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         f"/complaints/{complaint.pk}/grade/", {"version": complaint.version, "severity": ""}, **EN
     )
     assert response.status_code == 302
@@ -687,7 +681,7 @@ def test_grade_back_to_rules(org):
 def test_grade_override_without_reason_is_refused_next_to_the_field(org):
     complaint = org.register()
     before = database_snapshot()
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         f"/complaints/{complaint.pk}/grade/",
         {"version": complaint.version, "severity": "1", "reason": ""},
         **HX,
@@ -704,12 +698,12 @@ def test_grade_override_without_reason_is_refused_next_to_the_field(org):
     ("accept", "lang"), [("en", "en"), ("zh-hans", "zh-hans"), ("zh-CN,zh;q=0.9", "zh-hans")]
 )
 def test_page_language_follows_the_browser(org, accept, lang):
-    response = login(org, "cs").get("/complaints/", HTTP_ACCEPT_LANGUAGE=accept)
+    response = login(org["cs"]).get("/complaints/", HTTP_ACCEPT_LANGUAGE=accept)
     assert f'<html lang="{lang}">' in text(response)
 
 
 def test_language_switcher(org):
-    client = login(org, "cs")
+    client = login(org["cs"])
     page = text(client.get("/complaints/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert 'action="/i18n/setlang/"' in page
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/complaints/"})
@@ -728,7 +722,7 @@ def test_download_sends_the_bytes_with_nosniff(org):
         actor=org["cs"], complaint_id=complaint.pk, upload=SimpleUploadedFile("a.png", PNG)
     )
     text_file, image = Attachment.objects.order_by("id")
-    client = login(org, "qe")
+    client = login(org["qe"])
     response = client.get(f"/attachments/{text_file.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == "<html>不是网页</html>".encode()
@@ -746,8 +740,8 @@ def test_download_of_an_invisible_complaint_is_404(org):
         actor=org["cs"], complaint_id=complaint.pk, upload=SimpleUploadedFile("a.txt", b"x")
     )
     attachment = Attachment.objects.get()
-    assert login(org, "prod_member").get(f"/attachments/{attachment.pk}/").status_code == 404
-    assert login(org, "qe").get(f"/attachments/{attachment.pk + 1}/").status_code == 404
+    assert login(org["prod_member"]).get(f"/attachments/{attachment.pk}/").status_code == 404
+    assert login(org["qe"]).get(f"/attachments/{attachment.pk + 1}/").status_code == 404
 
 
 def test_htmx_request_after_the_session_ended_reloads_to_login(client, org):

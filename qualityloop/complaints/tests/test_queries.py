@@ -8,7 +8,7 @@ from qualityloop.complaints import access, queries, search, services
 from qualityloop.complaints.models import StageTask
 from qualityloop.complaints.queries import Filters
 from qualityloop.core import clock
-from qualityloop.core.testing import assert_num_queries_at_most, aware
+from qualityloop.testing import assert_num_queries_at_most, aware
 
 
 def test_tokens_cover_chinese_without_a_segmenter():

@@ -12,7 +12,7 @@ from qualityloop.complaints.models import Complaint, ComplaintEvent, GradingRule
 from qualityloop.complaints.workflow import Status
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
-from qualityloop.core.testing import assert_audit_event, aware, database_snapshot
+from qualityloop.testing import assert_audit_event, aware, database_snapshot
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

@@ -12,7 +12,7 @@ from qualityloop.complaints.choices import EventKind, Scope, Severity
 from qualityloop.complaints.models import Complaint, Signature
 from qualityloop.complaints.tests.test_events import _raw, _tamper
 from qualityloop.core.errors import TransitionRefused, ValidationFailed
-from qualityloop.core.testing import PASSWORD, assert_audit_event, database_snapshot
+from qualityloop.testing import PASSWORD, assert_audit_event, bearer, database_snapshot
 
 
 def at_knowledge(org, **fields):
@@ -181,10 +181,10 @@ def test_the_page_asks_for_the_password_and_shows_the_signature(org):
 
 
 def test_the_api_signs_with_the_callers_password(org):
-    from qualityloop.complaints.tests.test_api import API, bearer, token_for
+    from qualityloop.complaints.tests.test_api import API
 
     complaint = at_knowledge(org)
-    client = bearer(token_for(org["qe"]))
+    client = bearer(org["qe"])
     url = f"{API}/{complaint.pk}/transitions/close"
     refused = client.post(
         url,

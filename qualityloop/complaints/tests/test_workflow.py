@@ -6,7 +6,7 @@ from qualityloop.complaints import services, workflow
 from qualityloop.complaints.choices import Severity
 from qualityloop.complaints.workflow import BY_NAME, TRANSITIONS, Facts, Status
 from qualityloop.core.errors import NotAllowed, TransitionRefused, ValidationFailed
-from qualityloop.core.testing import database_snapshot
+from qualityloop.testing import database_snapshot
 
 MAIN_LINE = [
     "acknowledge",

@@ -18,8 +18,8 @@ from qualityloop.core.errors import (
     ValidationFailed,
 )
 from qualityloop.core.forms import ServiceForm
-from qualityloop.core.testing import database_snapshot
 from qualityloop.core.views import run_service
+from qualityloop.testing import database_snapshot
 
 STALE = "Someone else changed this complaint while you were editing it."
 

@@ -4,7 +4,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from qualityloop.core.mail import send_email
-from qualityloop.core.testing import free_port, use_smtp
+from qualityloop.testing import free_port, use_smtp
 
 
 def test_an_email_reaches_the_server_with_its_headers_and_chinese_text(smtp, settings):

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from qualityloop import cli
-from qualityloop.core.testing import free_port
+from qualityloop.testing import free_port
 
 User = get_user_model()
 

@@ -10,7 +10,7 @@ from django.db.models.deletion import ProtectedError
 
 from qualityloop.core import audit, chain, clock
 from qualityloop.core.models import SystemEvent, SystemRecordHead
-from qualityloop.core.testing import aware, in_parallel
+from qualityloop.testing import aware, in_parallel
 
 audit.register_kinds({"test_setting_changed": "Setting changed (test)"})
 KIND = "test_setting_changed"

@@ -1,6 +1,6 @@
 import pytest
 
-from qualityloop.core.testing import free_port, use_smtp
+from qualityloop.testing import free_port, use_smtp
 
 
 @pytest.fixture

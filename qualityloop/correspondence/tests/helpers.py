@@ -1,8 +1,5 @@
 from datetime import UTC, datetime
 
-from django.test import Client
-
-from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints.models import Category
 
 # What the SLA module promises in these tests: 3 March 2026, 09:30 in Beijing.
@@ -20,14 +17,3 @@ def in_diagnosis(org, **data):
     data.setdefault("is_repeat", False)
     complaint = org.register(**data)
     return org.advance(complaint, "acknowledge", "confirm_grade", actor="cs")
-
-
-def login(org, username, language="en") -> Client:
-    client = Client(headers={"Accept-Language": language})
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})

@@ -7,9 +7,9 @@ from email.header import decode_header, make_header
 from django.core.management import call_command
 
 from qualityloop.complaints.choices import EventKind
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.correspondence.models import Message as LoggedMessage
 from qualityloop.correspondence.tasks import send_acknowledgement
+from qualityloop.testing import assert_audit_event
 
 
 def acknowledgements():

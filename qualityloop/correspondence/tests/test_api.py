@@ -3,11 +3,11 @@
 import pytest
 from django.test import Client
 
-from qualityloop.core.testing import assert_num_queries_at_most, database_snapshot
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message
+from qualityloop.testing import assert_num_queries_at_most, database_snapshot
 
-from .helpers import bearer, in_diagnosis
+from .helpers import in_diagnosis
 
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
 NOT_ALLOWED = {
@@ -16,12 +16,6 @@ NOT_ALLOWED = {
     "code": "not_allowed",
     "errors": {},
 }
-
-
-@pytest.fixture
-def as_user(org):
-    clients = {username: bearer(user) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 @pytest.fixture

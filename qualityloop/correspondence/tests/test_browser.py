@@ -1,50 +1,27 @@
 """In a real browser: the panel loads into the complaint page, a template fills the form, the
 agent edits the text and sends it."""
 
-import os
-import re
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
 from qualityloop.complaints.workflow import Status
-from qualityloop.core.testing import PASSWORD
 from qualityloop.correspondence.models import Message
+from qualityloop.testing import new_page, sign_in
 
 from .helpers import in_diagnosis
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def page(browser):
+    return new_page(browser, locale="en-GB")
 
 
 def test_choose_a_template_edit_it_and_send(org_tx, live_server, page):
     complaint = in_diagnosis(org_tx, complainant_email="wang@example.com")
 
-    page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
-    page.fill("#id_username", "cs")
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(rf"/complaints/{complaint.pk}/$"))
+    sign_in(page, f"{live_server.url}/complaints/{complaint.pk}/", "cs")
 
     panel = page.locator("#correspondence")
     panel.get_by_text("Send a message").click()

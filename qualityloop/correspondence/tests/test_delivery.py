@@ -13,7 +13,6 @@ from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import ComplaintEvent
 from qualityloop.core.errors import DomainError
-from qualityloop.core.testing import assert_audit_event, free_port, run_worker
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message, MessageTemplate
 from qualityloop.correspondence.tasks import (
@@ -21,6 +20,7 @@ from qualityloop.correspondence.tasks import (
     send_message_task,
     send_milestone_task,
 )
+from qualityloop.testing import assert_audit_event, free_port, run_worker
 
 from .helpers import in_diagnosis, promise
 

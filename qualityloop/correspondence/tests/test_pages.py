@@ -8,12 +8,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from qualityloop.core.testing import aware, database_snapshot
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message, MessageTemplate
+from qualityloop.testing import aware, database_snapshot, free_port, login, use_smtp
 
-from .conftest import free_port, use_smtp
-from .helpers import in_diagnosis, login
+from .helpers import in_diagnosis
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -54,7 +53,7 @@ def complaint(org):
 
 
 def test_the_complaint_page_loads_the_panel_with_htmx(org, complaint):
-    response = login(org, "cs").get(f"/complaints/{complaint.pk}/")
+    response = login(org["cs"]).get(f"/complaints/{complaint.pk}/")
     assert response.status_code == 200
     assert (
         f'hx-get="/complaints/{complaint.pk}/messages/" hx-trigger="load" hx-swap="outerHTML"'
@@ -63,7 +62,7 @@ def test_the_complaint_page_loads_the_panel_with_htmx(org, complaint):
 
 
 def test_the_panel_shows_the_log_newest_first(org, complaint):
-    response = login(org, "ts_member").get(urls(complaint)["panel"], **HX)
+    response = login(org["ts_member"]).get(urls(complaint)["panel"], **HX)
 
     assert response.status_code == 200
     page = text(response)
@@ -81,14 +80,14 @@ def test_the_panel_shows_the_log_newest_first(org, complaint):
 
 
 def test_a_department_member_reads_but_gets_no_forms(org, complaint):
-    page = text(login(org, "ts_member").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["ts_member"]).get(urls(complaint)["panel"], **HX))
     assert "Send a message" not in page
     assert "Record a received message" not in page
     assert "Send again" not in page
 
 
 def test_customer_service_gets_the_forms(org, complaint):
-    page = text(login(org, "cs").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(complaint)["panel"], **HX))
     assert "<summary>Send a message</summary>" in page
     assert "<summary>Record a received message</summary>" in page
     assert "Send again" in page
@@ -110,7 +109,7 @@ def test_anonymous_is_sent_to_log_in(org, complaint, name):
 def test_another_department_gets_404(org, complaint, name):
     url = urls(complaint, complaint.failed.pk)[name]
     before = database_snapshot(), Message.objects.count()
-    client = login(org, "prod_member")
+    client = login(org["prod_member"])
     data = RECORD if name == "record" else SEND
     response = client.get(url, **HX) if name in ("panel", "preview") else client.post(url, data)
     assert response.status_code == 404
@@ -121,7 +120,7 @@ def test_another_department_gets_404(org, complaint, name):
 def test_the_responsible_department_may_not_write(org, complaint, name):
     url = urls(complaint, complaint.failed.pk)[name]
     before = database_snapshot(), Message.objects.count()
-    client = login(org, "ts_member")
+    client = login(org["ts_member"])
     data = RECORD if name == "record" else SEND
     response = client.get(url, **HX) if name == "preview" else client.post(url, data, **HX)
     assert response.status_code == 403
@@ -129,7 +128,7 @@ def test_the_responsible_department_may_not_write(org, complaint, name):
 
 
 def test_preview_fills_subject_and_text(org, complaint):
-    response = login(org, "cs").get(
+    response = login(org["cs"]).get(
         f"/complaints/{complaint.pk}/messages/preview/",
         {"template": "progress", "language": "en", "channel": "email"},
         **HX,
@@ -143,7 +142,7 @@ def test_preview_fills_subject_and_text(org, complaint):
 def test_send_from_the_panel(org, complaint, django_capture_on_commit_callbacks):
     form = {**SEND, "template": "progress", "subject": "", "body": ""}
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(org, "cs").post(urls(complaint)["send"], form, **HX)
+        response = login(org["cs"]).post(urls(complaint)["send"], form, **HX)
 
     assert response.status_code == 200
     page = text(response)
@@ -161,7 +160,7 @@ def test_send_from_the_panel(org, complaint, django_capture_on_commit_callbacks)
 
 
 def test_send_without_htmx_redirects_back_to_the_messages(org, complaint):
-    client = login(org, "cs")
+    client = login(org["cs"])
     response = client.post(urls(complaint)["send"], SEND)
     assert response.status_code == 302
     assert response["Location"] == urls(complaint)["panel"]
@@ -173,7 +172,7 @@ def test_send_without_htmx_redirects_back_to_the_messages(org, complaint):
 def test_errors_stand_next_to_the_fields_and_keep_the_input(org, complaint):
     before = Message.objects.count()
     form = {**SEND, "subject": "我写的主题", "body": ""}
-    response = login(org, "cs").post(urls(complaint)["send"], form, **HX)
+    response = login(org["cs"]).post(urls(complaint)["send"], form, **HX)
 
     assert response.status_code == 200
     page = text(response)
@@ -185,7 +184,7 @@ def test_errors_stand_next_to_the_fields_and_keep_the_input(org, complaint):
 
 def test_no_address_is_a_clear_error_in_the_users_language(org):
     complaint = in_diagnosis(org, complainant_email="")
-    response = login(org, "cs", language="en").post(
+    response = login(org["cs"], language="en").post(
         f"/complaints/{complaint.pk}/messages/send/", SEND, **HX
     )
     page = text(response)
@@ -199,7 +198,7 @@ def test_no_address_is_a_clear_error_in_the_users_language(org):
 
 def test_record_a_received_message(org, complaint):
     form = {**RECORD, "channel": "letter", "occurred_at": "2026-03-02T10:15", "body": "来信"}
-    response = login(org, "cs").post(urls(complaint)["record"], form, **HX)
+    response = login(org["cs"]).post(urls(complaint)["record"], form, **HX)
 
     assert "Received message recorded." in text(response)
     newest = Message.objects.filter(channel="letter").get()
@@ -211,7 +210,7 @@ def test_record_a_received_message(org, complaint):
 
 
 def test_a_received_message_without_text_is_refused(org, complaint):
-    response = login(org, "cs").post(
+    response = login(org["cs"]).post(
         urls(complaint)["record"], {**RECORD, "body": "", "sender": "李工"}, **HX
     )
     page = text(response)
@@ -222,18 +221,18 @@ def test_a_received_message_without_text_is_refused(org, complaint):
 def test_send_again_from_the_panel(org, complaint, settings, django_capture_on_commit_callbacks):
     use_smtp(settings, free_port())
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(org, "cs").post(urls(complaint, complaint.failed.pk)["resend"], **HX)
+        response = login(org["cs"]).post(urls(complaint, complaint.failed.pk)["resend"], **HX)
 
     assert "The e-mail is being sent again." in text(response)
     again = Message.objects.get(resent_from=complaint.failed)
     assert (again.subject, again.status) == ("第一封", "queued")
     # The failed one cannot be sent again a second time.
-    page = text(login(org, "cs").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(complaint)["panel"], **HX))
     assert page.count("Send again") == 0
 
 
 def test_changing_the_language_without_a_template_keeps_the_typed_text(org, complaint):
-    response = login(org, "cs").get(
+    response = login(org["cs"]).get(
         f"/complaints/{complaint.pk}/messages/preview/",
         {
             "template": "",
@@ -251,7 +250,7 @@ def test_changing_the_language_without_a_template_keeps_the_typed_text(org, comp
 
 def test_a_template_that_cannot_render_says_so_and_keeps_the_typed_text(org, complaint):
     MessageTemplate.objects.filter(code="progress").update(body="{% if %}")
-    response = login(org, "cs").get(
+    response = login(org["cs"]).get(
         f"/complaints/{complaint.pk}/messages/preview/",
         {"template": "progress", "language": "zh-hans", "subject": "我的主题", "body": ""},
         **HX,
@@ -271,13 +270,13 @@ def test_what_the_complainant_wrote_is_shown_as_text(org, complaint):
         channel="email",
         body="<script>alert(1)</script>",
     )
-    raw = login(org, "cs").get(urls(complaint)["panel"], **HX).content.decode()
+    raw = login(org["cs"]).get(urls(complaint)["panel"], **HX).content.decode()
     assert "<script>alert(1)</script>" not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
 
 
 def test_the_panel_query_count_does_not_grow_with_the_log(org, complaint):
-    client = login(org, "cs")
+    client = login(org["cs"])
     client.get(urls(complaint)["panel"], **HX)
     with CaptureQueriesContext(connection) as few:
         client.get(urls(complaint)["panel"], **HX)

@@ -3,13 +3,12 @@
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import translation
 
 from qualityloop.core.errors import DomainError
-from qualityloop.core.testing import aware
 from qualityloop.correspondence import rendering, services
 from qualityloop.correspondence.models import MessageTemplate
+from qualityloop.testing import aware, login
 
 from .helpers import promise
 
@@ -148,8 +147,7 @@ def test_what_reaches_beyond_the_context_is_refused_at_save(db, body):
 def test_a_broken_template_is_refused_in_the_admin_with_the_error(org):
     template = MessageTemplate.objects.get(code="progress", language="en")
     before = (template.subject, template.body)
-    client = Client(headers={"Accept-Language": "en"})
-    client.force_login(org["admin"])
+    client = login(org["admin"])
 
     response = client.post(
         f"/admin/correspondence/messagetemplate/{template.pk}/change/",
@@ -167,8 +165,7 @@ def test_a_broken_template_is_refused_in_the_admin_with_the_error(org):
 
 def test_a_good_template_is_saved_in_the_admin(org):
     template = MessageTemplate.objects.get(code="progress", language="en")
-    client = Client(headers={"Accept-Language": "en"})
-    client.force_login(org["admin"])
+    client = login(org["admin"])
 
     response = client.post(
         f"/admin/correspondence/messagetemplate/{template.pk}/change/",

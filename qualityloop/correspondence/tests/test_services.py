@@ -9,9 +9,9 @@ from django.utils import translation
 from qualityloop.complaints.choices import EventKind
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.testing import assert_audit_event, aware, database_snapshot, run_worker
 from qualityloop.correspondence import services
 from qualityloop.correspondence.models import Message
+from qualityloop.testing import assert_audit_event, aware, database_snapshot, run_worker
 
 from .helpers import in_diagnosis
 

@@ -1,11 +1,11 @@
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 
-from qualityloop.accounts.models import ApiToken
-from qualityloop.complaints.models import Category
-from qualityloop.core.testing import aware
+from qualityloop.complaints.models import Category, Complaint, ComplaintEvent
+from qualityloop.feedback.models import FinalAnswer, Survey
+from qualityloop.testing import aware
 
 # Every test runs on Monday 2 March 2026, 10:00 Beijing time, unless it travels on.
 T0 = aware(2026, 3, 2, 10, 0)
@@ -25,6 +25,24 @@ def frozen():
         yield traveller
 
 
+def state() -> tuple:
+    """What a refused request of the feedback pages or API might have changed."""
+    return (
+        FinalAnswer.objects.count(),
+        Survey.objects.count(),
+        ComplaintEvent.objects.count(),
+        sorted(Complaint.objects.values_list("pk", "version")),
+        DBTaskResult.objects.count(),
+    )
+
+
+@pytest.fixture
+def pair(org, frozen):
+    """An open and a closed complaint technical support is responsible for."""
+    ts = org.departments["ts"].pk
+    return register(org, responsible_department_id=ts), closed(org, responsible_department_id=ts)
+
+
 def register(org, **data):
     data.setdefault("category_id", Category.objects.get(code="appearance").pk)
     data.setdefault("is_repeat", False)
@@ -42,14 +60,3 @@ def in_diagnosis(org, **data):
     """A complaint technical support works on (so its members see it); production does not."""
     complaint = register(org, **data)
     return org.advance(complaint, "acknowledge", "confirm_grade", actor="cs")
-
-
-def login(org, username, language="en", **kwargs) -> Client:
-    client = Client(headers={"Accept-Language": language}, **kwargs)
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})

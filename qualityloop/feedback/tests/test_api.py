@@ -6,12 +6,11 @@ import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from qualityloop.complaints.models import Complaint, ComplaintEvent
-from qualityloop.core.testing import assert_num_queries_at_most
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer, Survey
+from qualityloop.testing import assert_num_queries_at_most
 
-from .conftest import bearer, closed, register
+from .conftest import closed, register, state
 
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
 NO_ANSWER = {
@@ -27,12 +26,6 @@ ANSWER = {"text": "更换3台外壳。", "channel": "phone", "answered_on": "202
 @pytest.fixture(autouse=True)
 def _base_url(settings):
     settings.QUALITYLOOP = {**settings.QUALITYLOOP, "BASE_URL": "https://ql.example.com"}
-
-
-@pytest.fixture
-def as_user(org):
-    clients = {username: bearer(user) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 def post(client, path, body=None):
@@ -171,22 +164,6 @@ def test_sending_a_survey_queues_it(org, frozen, as_user, django_capture_on_comm
 # ---------------------------------------------------------------- permission matrix
 
 
-def _state() -> tuple:
-    return (
-        FinalAnswer.objects.count(),
-        Survey.objects.count(),
-        ComplaintEvent.objects.count(),
-        sorted(Complaint.objects.values_list("pk", "version")),
-        DBTaskResult.objects.count(),
-    )
-
-
-@pytest.fixture
-def pair(org, frozen):
-    ts = org.departments["ts"].pk
-    return register(org, responsible_department_id=ts), closed(org, responsible_department_id=ts)
-
-
 def _calls(pair):
     open_c, closed_c = pair
     return {
@@ -209,20 +186,20 @@ WRITES = ["post_answer", "create_survey", "send_survey"]
 @pytest.mark.parametrize("name", ALL)
 def test_without_a_token_the_answer_is_401(pair, name):
     method, path, body, _denied = _calls(pair)[name]
-    before = _state()
+    before = state()
     response = _call(Client(), method, path, body)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_an_uninvolved_department_gets_404(pair, as_user, name):
     method, path, body, _denied = _calls(pair)[name]
-    before = _state()
+    before = state()
     response = _call(as_user("prod_member"), method, path, body)
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "ts_head", "exec", "admin"])
@@ -232,10 +209,10 @@ def test_read_only_roles_may_read_but_not_write(pair, as_user, username, name):
     for reader in ("get_answer", "list_surveys"):
         assert _call(client, *_calls(pair)[reader][:3]).status_code == 200
     method, path, body, denied = _calls(pair)[name]
-    before = _state()
+    before = state()
     response = _call(client, method, path, body)
     assert (response.status_code, response.json()) == (403, denied)
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["cs", "qe"])

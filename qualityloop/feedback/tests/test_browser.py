@@ -2,41 +2,18 @@
 clicks the stars and sends the answer (CSRF cookie and all)."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from qualityloop.core.testing import PASSWORD
 from qualityloop.feedback.models import Survey
+from qualityloop.testing import new_page, sign_in
 
 from .conftest import closed
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SHOTS = os.environ.get("FEEDBACK_SCREENSHOTS")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _page(browser, **options):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
-    context.set_default_timeout(15_000)
-    return context.new_page()
 
 
 def _shot(page, name):
@@ -50,12 +27,8 @@ def test_a_link_made_in_the_panel_is_answered_in_the_browser(
     settings.QUALITYLOOP = {**settings.QUALITYLOOP, "BASE_URL": live_server.url}
     complaint = closed(org_tx, complainant_language="en")
 
-    staff = _page(browser, locale="en-GB")
-    staff.goto(f"{live_server.url}/complaints/{complaint.pk}/")
-    staff.fill("#id_username", "cs")
-    staff.fill("#id_password", PASSWORD)
-    staff.click("form[action$='/login/'] button[type=submit]")
-    staff.wait_for_url(re.compile(rf"/complaints/{complaint.pk}/$"))
+    staff = new_page(browser, locale="en-GB")
+    sign_in(staff, f"{live_server.url}/complaints/{complaint.pk}/", "cs")
     panel = staff.locator("#feedback")
     panel.get_by_role("button", name="Create a survey link").click()
     link = panel.locator("#survey-link")
@@ -65,7 +38,7 @@ def test_a_link_made_in_the_panel_is_answered_in_the_browser(
     _shot(staff, "panel-link")
 
     # The complainant's browser is Chinese; the survey is in English, as the complainant chose.
-    complainant = _page(browser, locale="zh-CN")
+    complainant = new_page(browser, locale="zh-CN")
     complainant.goto(url)
     assert complainant.locator("h1").inner_text() == "How did we do?"
     complainant.locator("label[for='survey-outcome_score_1']").click()  # the second star

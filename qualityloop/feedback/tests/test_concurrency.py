@@ -7,9 +7,9 @@ from django.utils import timezone
 from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import ComplaintEvent
 from qualityloop.core.errors import DomainError
-from qualityloop.core.testing import in_parallel
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer, Survey
+from qualityloop.testing import in_parallel
 
 from .conftest import closed, register
 

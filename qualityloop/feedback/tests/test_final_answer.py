@@ -7,10 +7,10 @@ from django.core import mail
 
 from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core.errors import NotAllowed, ValidationFailed
-from qualityloop.core.testing import assert_audit_event, run_worker
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer
 from qualityloop.sla.models import SlaClock
+from qualityloop.testing import assert_audit_event, run_worker
 
 from .conftest import T0, closed, register
 

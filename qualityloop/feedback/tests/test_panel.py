@@ -7,14 +7,12 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.test import Client
-from django_tasks_db.models import DBTaskResult
 
-from qualityloop.complaints.models import Complaint, ComplaintEvent
-from qualityloop.core.testing import run_worker
 from qualityloop.feedback import services
 from qualityloop.feedback.models import FinalAnswer, Survey
+from qualityloop.testing import login, run_worker
 
-from .conftest import HX, closed, login, register
+from .conftest import HX, closed, register, state
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000/survey/([A-Za-z0-9_-]{43})/")
 
@@ -43,7 +41,7 @@ def _base_url(settings):
 
 def test_the_complaint_page_loads_the_panel_with_htmx(org, frozen):
     complaint = register(org)
-    response = login(org, "cs").get(f"/complaints/{complaint.pk}/")
+    response = login(org["cs"]).get(f"/complaints/{complaint.pk}/")
     assert response.status_code == 200
     assert (
         f'hx-get="/complaints/{complaint.pk}/feedback/" hx-trigger="load" hx-swap="outerHTML"'
@@ -69,7 +67,7 @@ def test_the_panel_shows_the_current_answer_and_the_earlier_ones(org, frozen):
         answered_on=date(2026, 3, 3),
     )
 
-    response = login(org, "exec").get(urls(complaint)["panel"], **HX)
+    response = login(org["exec"]).get(urls(complaint)["panel"], **HX)
 
     assert response.status_code == 200
     page = text(response)
@@ -91,7 +89,7 @@ def test_the_panel_shows_each_survey_and_its_answer(org, frozen):
     frozen.shift(timedelta(hours=1))
     waiting, _raw = services.create_survey(complaint_id=complaint.pk, actor=org["qe"])
 
-    page = text(login(org, "cs").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(complaint)["panel"], **HX))
     assert f'<li class="survey created" id="survey-{waiting.pk}">' in page
     assert "Link created, not e-mailed" in page
     assert "valid until 2026-04-01 11:00" in page
@@ -103,7 +101,7 @@ def test_the_panel_shows_each_survey_and_its_answer(org, frozen):
     assert '<div class="prose pre">处理及时</div>' in answered
 
     frozen.shift(timedelta(days=30))
-    page = text(login(org, "cs").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(complaint)["panel"], **HX))
     assert f'<li class="survey expired" id="survey-{waiting.pk}">' in page
     assert "expired 2026-04-01 11:00 without an answer" in page
 
@@ -113,7 +111,7 @@ def test_an_e_mailed_survey_shows_when_it_went(org, frozen, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         services.send_survey(complaint_id=complaint.pk)
     run_worker()
-    page = text(login(org, "qe").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["qe"]).get(urls(complaint)["panel"], **HX))
     assert '<span class="badge blue">Sent</span>' in page
     assert "e-mailed 2026-03-02 10:00 · " in page
     assert "valid until 2026-04-01 10:00" in page
@@ -122,7 +120,7 @@ def test_an_e_mailed_survey_shows_when_it_went(org, frozen, django_capture_on_co
 
 def test_a_created_link_is_shown_once(org, frozen):
     complaint = closed(org)
-    client = login(org, "cs")
+    client = login(org["cs"])
 
     response = client.post(urls(complaint)["create"], **HX)
 
@@ -144,7 +142,7 @@ def test_a_created_link_is_shown_once(org, frozen):
 def test_sending_by_e_mail_from_the_panel(org, frozen, django_capture_on_commit_callbacks):
     complaint = closed(org, complainant_email="wang@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(org, "qe").post(urls(complaint)["send"], **HX)
+        response = login(org["qe"]).post(urls(complaint)["send"], **HX)
     assert response.status_code == 200
     assert "The survey is on its way to wang@example.com." in text(response)
     mail.outbox.clear()
@@ -154,7 +152,7 @@ def test_sending_by_e_mail_from_the_panel(org, frozen, django_capture_on_commit_
 
 
 def test_buttons_follow_the_state_and_the_address(org, frozen):
-    cs = login(org, "cs")
+    cs = login(org["cs"])
     with_address = text(cs.get(urls(closed(org))["panel"], **HX))
     assert ">Send survey by e-mail</button>" in with_address
     assert ">Create a survey link</button>" in with_address
@@ -170,14 +168,14 @@ def test_buttons_follow_the_state_and_the_address(org, frozen):
     assert "<summary>Record the final answer</summary>" in still_open
     assert 'name="answered_on" value="2026-03-02"' in still_open
 
-    executive = text(login(org, "exec").get(urls(closed(org))["panel"], **HX))
+    executive = text(login(org["exec"]).get(urls(closed(org))["panel"], **HX))
     assert "survey by e-mail" not in executive and "Create a survey link" not in executive
     assert "Record" not in executive and "once the complaint is closed" not in executive
 
 
 def test_recording_the_final_answer_from_the_panel(org, frozen):
     complaint = register(org)
-    response = login(org, "cs").post(urls(complaint)["final_answer"], ANSWER, **HX)
+    response = login(org["cs"]).post(urls(complaint)["final_answer"], ANSWER, **HX)
 
     assert response.status_code == 200
     page = text(response)
@@ -191,7 +189,7 @@ def test_recording_the_final_answer_from_the_panel(org, frozen):
         org["cs"],
     )
 
-    plain = login(org, "qe").post(urls(complaint)["final_answer"], ANSWER)
+    plain = login(org["qe"]).post(urls(complaint)["final_answer"], ANSWER)
     assert plain.status_code == 302
     assert plain["Location"] == urls(complaint)["panel"]
 
@@ -199,18 +197,18 @@ def test_recording_the_final_answer_from_the_panel(org, frozen):
 def test_a_refused_answer_keeps_what_was_typed(org, frozen):
     complaint = register(org)
     bad = {**ANSWER, "answered_on": "2026-03-05"}
-    response = login(org, "cs").post(urls(complaint)["final_answer"], bad, **HX)
+    response = login(org["cs"]).post(urls(complaint)["final_answer"], bad, **HX)
     assert response.status_code == 200
     page = text(response)
     assert "The answer cannot be given in the future." in page
     assert "更换3台外壳。</textarea>" in page
     assert '<details class="subform" open>' in page
-    assert login(org, "cs").post(urls(complaint)["final_answer"], bad).status_code == 422
+    assert login(org["cs"]).post(urls(complaint)["final_answer"], bad).status_code == 422
     assert FinalAnswer.objects.count() == 0
 
 
 def test_refusals_are_explained_in_the_panel(org, frozen):
-    cs = login(org, "cs")
+    cs = login(org["cs"])
     still_open = register(org)
     response = cs.post(urls(still_open)["create"], **HX)
     assert response.status_code == 200
@@ -228,23 +226,6 @@ def test_refusals_are_explained_in_the_panel(org, frozen):
 
 
 # ---------------------------------------------------------------- permission matrix
-
-
-def _state() -> tuple:
-    return (
-        FinalAnswer.objects.count(),
-        Survey.objects.count(),
-        ComplaintEvent.objects.count(),
-        sorted(Complaint.objects.values_list("pk", "version")),
-        DBTaskResult.objects.count(),
-    )
-
-
-@pytest.fixture
-def pair(org, frozen):
-    """An open and a closed complaint technical support is responsible for."""
-    ts = org.departments["ts"].pk
-    return register(org, responsible_department_id=ts), closed(org, responsible_department_id=ts)
 
 
 def _requests(pair):
@@ -266,34 +247,34 @@ def _call(client, method, path, data):
 @pytest.mark.parametrize("name", ["panel", "final_answer", "create", "send"])
 def test_anonymous_users_are_sent_to_sign_in(pair, name):
     method, path, data = _requests(pair)[name]
-    before = _state()
+    before = state()
     response = _call(Client(), method, path, data)
     assert response.status_code == 200 and response["HX-Redirect"].startswith("/login/")
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("name", ["panel", "final_answer", "create", "send"])
 def test_an_uninvolved_department_gets_404(org, pair, name):
     method, path, data = _requests(pair)[name]
-    before = _state()
-    assert _call(login(org, "prod_member"), method, path, data).status_code == 404
-    assert _state() == before
+    before = state()
+    assert _call(login(org["prod_member"]), method, path, data).status_code == 404
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "ts_head", "exec", "admin"])
 @pytest.mark.parametrize("name", ["final_answer", "create", "send"])
 def test_read_only_roles_may_look_but_not_write(org, pair, username, name):
-    client = login(org, username)
+    client = login(org[username])
     assert _call(client, *_requests(pair)["panel"]).status_code == 200
     method, path, data = _requests(pair)[name]
-    before = _state()
+    before = state()
     assert _call(client, method, path, data).status_code == 403
-    assert _state() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize("username", ["cs", "qe"])
 def test_customer_service_and_quality_may_write(org, pair, username):
-    client = login(org, username)
+    client = login(org[username])
     requests = _requests(pair)
     for name in ("final_answer", "create", "send"):
         response = _call(client, *requests[name])
@@ -314,7 +295,7 @@ def test_an_answer_given_on_the_complaint_itself_shows_as_the_answer(org, frozen
     frozen.shift(timedelta(hours=1))
     org.advance(complaint, "close_at_first_contact", actor="cs", answer="直接更换。")
 
-    page = text(login(org, "cs").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(complaint)["panel"], **HX))
     current, history = page.split('<details class="answer-history">')
     assert "recorded with the complaint, without channel and date · " in current
     assert "2026-03-02 11:00" in current
@@ -323,6 +304,6 @@ def test_an_answer_given_on_the_complaint_itself_shows_as_the_answer(org, frozen
 
 
 def test_a_complaint_answered_at_first_contact_shows_that_answer(org, frozen):
-    page = text(login(org, "cs").get(urls(closed(org))["panel"], **HX))
+    page = text(login(org["cs"]).get(urls(closed(org))["panel"], **HX))
     assert '<div class="prose pre">已更换外壳</div>' in page
     assert "No final answer recorded yet." not in page

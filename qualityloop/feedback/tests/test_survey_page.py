@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from qualityloop.complaints.models import Complaint, ComplaintEvent
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.feedback import services
 from qualityloop.feedback.models import Survey
 from qualityloop.notifications.models import Notification
+from qualityloop.testing import assert_audit_event
 
 from .conftest import T0, closed
 

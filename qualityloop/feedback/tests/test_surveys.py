@@ -11,9 +11,9 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from qualityloop.complaints.models import ComplaintEvent
-from qualityloop.core.testing import assert_audit_event, run_worker
 from qualityloop.feedback import services
 from qualityloop.feedback.models import Survey
+from qualityloop.testing import assert_audit_event, run_worker
 
 from .conftest import T0, closed, register
 

@@ -1,13 +1,10 @@
 import html
 
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints.models import Category, Complaint, ComplaintEvent
-from qualityloop.core.testing import database_snapshot
 from qualityloop.investigation.models import CauseCode
+from qualityloop.testing import database_snapshot
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -35,23 +32,10 @@ def code(value: str) -> CauseCode:
 
 def snapshot() -> dict:
     """Row counts of every domain table, this app's included, and the complaints' versions."""
-    counts = database_snapshot()
-    for model in apps.get_app_config("investigation").get_models():
-        counts[model._meta.label] = model._default_manager.count()
+    counts = database_snapshot("investigation")
     counts["versions"] = sorted(Complaint.objects.values_list("pk", "version"))
     counts["events"] = ComplaintEvent.objects.count()
     return counts
-
-
-def login(org, username, language="en") -> Client:
-    client = Client(headers={"Accept-Language": language})
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
 
 
 def text(response) -> str:

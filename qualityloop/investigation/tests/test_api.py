@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from qualityloop.complaints.models import ComplaintEvent
-from qualityloop.core.testing import assert_num_queries_at_most
 from qualityloop.investigation import services
 from qualityloop.investigation.models import FishboneCause, InspectionRecord, WhyChain
+from qualityloop.testing import assert_num_queries_at_most, bearer
 
-from .helpers import PNG, bearer, code, in_diagnosis, last_event, photo, snapshot, with_records
+from .helpers import PNG, code, in_diagnosis, last_event, photo, snapshot, with_records
 
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
 NOT_ALLOWED = {
@@ -19,13 +19,6 @@ NOT_ALLOWED = {
     "code": "not_allowed",
     "errors": {},
 }
-
-
-@pytest.fixture
-def as_user(org):
-    """Tokens are issued up front, so a database snapshot taken later sees them all."""
-    clients = {username: bearer(user) for username, user in org.users.items()}
-    return clients.__getitem__
 
 
 @pytest.fixture

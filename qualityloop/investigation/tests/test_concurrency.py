@@ -7,9 +7,9 @@ from django.utils import translation
 from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import Complaint
 from qualityloop.core.errors import ValidationFailed
-from qualityloop.core.testing import in_parallel
 from qualityloop.investigation import services
 from qualityloop.investigation.models import FishboneCause, ReturnedProduct
+from qualityloop.testing import in_parallel
 
 from .helpers import in_diagnosis
 

@@ -12,8 +12,9 @@ from qualityloop.investigation.models import (
     ReturnedProduct,
     WhyChain,
 )
+from qualityloop.testing import login
 
-from .helpers import PNG, code, in_diagnosis, login, photo, snapshot, text, with_records
+from .helpers import PNG, code, in_diagnosis, photo, snapshot, text, with_records
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -95,7 +96,7 @@ def submit(client, org, c, name, **headers):
 
 
 def test_the_complaint_page_loads_the_panel_with_htmx(org, complaint):
-    page = text(login(org, "cs").get(f"/complaints/{complaint.pk}/"))
+    page = text(login(org["cs"]).get(f"/complaints/{complaint.pk}/"))
     assert (
         f'hx-get="/complaints/{complaint.pk}/investigation/" hx-trigger="load" '
         'hx-swap="outerHTML"' in page
@@ -103,7 +104,7 @@ def test_the_complaint_page_loads_the_panel_with_htmx(org, complaint):
 
 
 def test_the_panel_shows_every_section_to_a_reader(org, complaint):
-    response = login(org, "cs").get(urls(complaint)["panel"], **HX)
+    response = login(org["cs"]).get(urls(complaint)["panel"], **HX)
     assert response.status_code == 200
     page = text(response)
     assert page.lstrip().startswith('<section class="card investigation" id="investigation"')
@@ -144,7 +145,7 @@ def test_the_panel_shows_every_section_to_a_reader(org, complaint):
 
 
 def test_a_writer_gets_every_form(org, complaint):
-    page = text(login(org, "ts_member").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["ts_member"]).get(urls(complaint)["panel"], **HX))
     for summary in (
         "Record an inspection or test",
         "Register a returned product",
@@ -163,21 +164,21 @@ def test_a_writer_gets_every_form(org, complaint):
 
 
 def test_the_panel_in_chinese(org, complaint):
-    page = text(login(org, "qe", language="zh-hans").get(urls(complaint)["panel"], **HX))
+    page = text(login(org["qe"], language="zh-hans").get(urls(complaint)["panel"], **HX))
     assert f'<option value="{code("MACH-02").pk}">MACH-02 参数设置错误</option>' in page
     for mark in "人机料法环测":
         assert f'text-anchor="middle">{mark}</text>' in page
 
 
 def test_the_page_without_htmx_is_a_whole_page(org, complaint):
-    response = login(org, "cs").get(urls(complaint)["panel"])
+    response = login(org["cs"]).get(urls(complaint)["panel"])
     page = text(response)
     assert page.startswith("<!DOCTYPE html>")
     assert f"<title>Investigation · {complaint.number} · 质量闭环 QualityLoop</title>" in page
 
 
 def test_the_fishbone_on_its_own_and_the_evidence_download(org, complaint):
-    client = login(org, "ts_member")
+    client = login(org["ts_member"])
     svg = client.get(urls(complaint)["svg"])
     assert svg.status_code == 200
     assert svg["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -193,7 +194,7 @@ def test_the_fishbone_on_its_own_and_the_evidence_download(org, complaint):
 
 
 def test_record_an_inspection_with_a_file(org, complaint):
-    response = submit(login(org, "ts_member"), org, complaint, "inspection", **HX)
+    response = submit(login(org["ts_member"]), org, complaint, "inspection", **HX)
     assert response.status_code == 200
     page = text(response)
     assert '<p class="alert success" role="status">Inspection recorded.</p>' in page
@@ -210,7 +211,7 @@ def test_record_an_inspection_with_a_file(org, complaint):
 
 def test_errors_sit_next_to_their_fields_and_the_input_is_kept(org, complaint):
     before = snapshot()
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         urls(complaint)["containment"],
         {
             "scope": "in_stock",
@@ -234,7 +235,7 @@ def test_errors_sit_next_to_their_fields_and_the_input_is_kept(org, complaint):
 
 def test_without_htmx_an_invalid_form_answers_422(org, complaint):
     before = snapshot()
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         urls(complaint)["rma"], {"rma_number": "RMA-001", "quantity": "1", "disposition": "pending"}
     )
     assert response.status_code == 422
@@ -243,14 +244,14 @@ def test_without_htmx_an_invalid_form_answers_422(org, complaint):
 
 
 def test_without_htmx_a_valid_form_redirects_to_the_panel(org, complaint):
-    response = submit(login(org, "qe"), org, complaint, "rma")
+    response = submit(login(org["qe"]), org, complaint, "rma")
     assert response.status_code == 302
     assert response["Location"] == urls(complaint)["panel"]
     assert ReturnedProduct.objects.filter(rma_number="RMA-002").exists()
 
 
 def test_a_why_chain_error_lands_on_its_row(org, complaint):
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         urls(complaint)["why"],
         {
             "kind": "occurrence",
@@ -268,7 +269,7 @@ def test_a_why_chain_error_lands_on_its_row(org, complaint):
 
 
 def test_editing_a_chain_from_the_page(org, complaint):
-    response = submit(login(org, "qe"), org, complaint, "why_update", **HX)
+    response = submit(login(org["qe"]), org, complaint, "why_update", **HX)
     assert "5-Why chain updated." in text(response)
     chain = WhyChain.objects.get(pk=complaint.chain.pk)
     assert chain.revision == 2
@@ -276,7 +277,7 @@ def test_editing_a_chain_from_the_page(org, complaint):
 
 
 def test_the_root_cause_form_asks_for_someone_responsible(org, complaint):
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         urls(complaint)["root_cause"], {"statement": "保压参数换模后未恢复"}, **HX
     )
     page = text(response)
@@ -287,7 +288,7 @@ def test_the_root_cause_form_asks_for_someone_responsible(org, complaint):
     assert ">\n保压参数换模后未恢复</textarea>" in page
     assert not access.has_root_cause(complaint)
 
-    response = login(org, "qe").post(
+    response = login(org["qe"]).post(
         urls(complaint)["root_cause"],
         {
             "statement": "来料壁厚偏薄",
@@ -304,7 +305,7 @@ def test_the_root_cause_form_asks_for_someone_responsible(org, complaint):
 
 
 def test_fishbone_sub_cause_mark_and_remove_from_the_page(org, complaint):
-    client = login(org, "qe")
+    client = login(org["qe"])
     client.post(
         urls(complaint)["fishbone"],
         {"category": "", "parent": str(complaint.cause.pk), "text": "换模未首件确认"},
@@ -324,7 +325,7 @@ def test_fishbone_sub_cause_mark_and_remove_from_the_page(org, complaint):
 
 
 def test_a_fishbone_cause_needs_a_bone(org, complaint):
-    page = text(login(org, "qe").post(urls(complaint)["fishbone"], {"text": "没有分类"}, **HX))
+    page = text(login(org["qe"]).post(urls(complaint)["fishbone"], {"text": "没有分类"}, **HX))
     assert (
         '<p class="error-text" id="fishbone-category_error">'
         "Choose a bone, or the cause this one belongs under.</p>"
@@ -333,7 +334,7 @@ def test_a_fishbone_cause_needs_a_bone(org, complaint):
 
 
 def test_verifying_twice_says_why_not(org, complaint):
-    client = login(org, "qe")
+    client = login(org["qe"])
     page = text(client.post(urls(complaint)["verify"], **HX))
     assert "Containment verified." in page
     assert '<span class="badge green">Verified</span>' in page
@@ -364,7 +365,7 @@ def test_anonymous_is_sent_to_log_in(org, complaint, name):
 @pytest.mark.parametrize("name", READS + WRITES)
 def test_a_department_not_involved_gets_404(org, complaint, name):
     before = snapshot()
-    client = login(org, "prod_member")
+    client = login(org["prod_member"])
     if name in READS:
         response = client.get(urls(complaint)[name], **HX)
     else:
@@ -377,7 +378,7 @@ def test_a_department_not_involved_gets_404(org, complaint, name):
 @pytest.mark.parametrize("name", WRITES)
 def test_read_only_roles_get_403_and_change_nothing(org, complaint, username, name):
     before = snapshot()
-    response = submit(login(org, username), org, complaint, name, **HX)
+    response = submit(login(org[username]), org, complaint, name, **HX)
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -385,12 +386,12 @@ def test_read_only_roles_get_403_and_change_nothing(org, complaint, username, na
 @pytest.mark.parametrize("username", ["cs", "exec", "admin", "ts_member"])
 @pytest.mark.parametrize("name", READS)
 def test_readers_may_read(org, complaint, username, name):
-    assert login(org, username).get(urls(complaint)[name]).status_code == 200
+    assert login(org[username]).get(urls(complaint)[name]).status_code == 200
 
 
 def test_a_responsible_department_without_a_task_reads_but_may_not_write(org):
     complaint = in_diagnosis(org, responsible_department_id=org.departments["prod"].pk)
-    client = login(org, "prod_member")
+    client = login(org["prod_member"])
     base = f"/complaints/{complaint.pk}/investigation/"
     assert client.get(base, **HX).status_code == 200
     before = snapshot()
@@ -403,7 +404,7 @@ def test_a_responsible_department_without_a_task_reads_but_may_not_write(org):
 @pytest.mark.parametrize("name", WRITES)
 def test_writers_change_the_investigation(org, complaint, username, name):
     before = snapshot()
-    response = submit(login(org, username), org, complaint, name, **HX)
+    response = submit(login(org[username]), org, complaint, name, **HX)
     assert response.status_code == 200
     assert '<p class="alert success" role="status">' in text(response)
     after = snapshot()
@@ -415,7 +416,7 @@ def test_writers_change_the_investigation(org, complaint, username, name):
 def test_nobody_writes_on_a_closed_complaint(org, complaint, name):
     org.advance(complaint, "reject", actor="cs")
     before = snapshot()
-    response = submit(login(org, "qe"), org, complaint, name, **HX)
+    response = submit(login(org["qe"]), org, complaint, name, **HX)
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -424,7 +425,7 @@ def test_ids_of_another_complaint_are_not_found(org, complaint):
     other = in_diagnosis(org, title="另一件")
     base = f"/complaints/{other.pk}/investigation/"
     before = snapshot()
-    client = login(org, "qe")
+    client = login(org["qe"])
     for path in (
         f"{base}returns/{complaint.returned.pk}/",
         f"{base}containments/{complaint.containment.pk}/verify/",
@@ -449,7 +450,7 @@ def count_queries(client, url) -> int:
 
 
 def test_the_panel_reads_the_same_number_of_queries_however_much_is_recorded(org, complaint):
-    client = login(org, "qe")
+    client = login(org["qe"])
     url = urls(complaint)["panel"]
     few = count_queries(client, url)
     for i in range(4):

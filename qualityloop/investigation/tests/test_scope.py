@@ -8,8 +8,8 @@ from django.utils import translation
 from qualityloop.catalog.models import Batch
 from qualityloop.complaints.models import Category
 from qualityloop.core import clock
-from qualityloop.core.testing import aware
 from qualityloop.investigation.scope import scope_of_impact
+from qualityloop.testing import aware
 
 from .helpers import in_diagnosis
 

@@ -13,7 +13,6 @@ from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core import clock
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.testing import aware
 from qualityloop.investigation import access, services
 from qualityloop.investigation.defaults import ensure_defaults
 from qualityloop.investigation.models import (
@@ -25,6 +24,7 @@ from qualityloop.investigation.models import (
     RootCause,
     WhyStep,
 )
+from qualityloop.testing import aware
 
 from .helpers import PNG, code, in_diagnosis, last_event, photo, snapshot
 

@@ -5,9 +5,9 @@ from django.utils import translation
 
 from qualityloop.catalog.models import Supplier
 from qualityloop.core import clock
-from qualityloop.core.testing import aware
 from qualityloop.investigation import services
 from qualityloop.investigation.timeline import describe
+from qualityloop.testing import aware
 
 from .helpers import code, in_diagnosis, last_event, photo
 

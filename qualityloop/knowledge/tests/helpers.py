@@ -1,11 +1,9 @@
 """Closed complaints and entries for the knowledge tests, all built through the services."""
 
-from django.test import Client
-
-from qualityloop.accounts.models import ApiToken
 from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.models import Category
 from qualityloop.knowledge import services
+from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
 
 ANSWER = "已为客户免费更换3台外壳。"
 
@@ -49,12 +47,10 @@ def category(code: str) -> int:
     return Category.objects.get(code=code).pk
 
 
-def login(org, username, language="en") -> Client:
-    client = Client(headers={"Accept-Language": language})
-    client.force_login(org[username])
-    return client
-
-
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="test")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
+def snapshot() -> tuple:
+    """The entries, their states and their record: what a refused request might change."""
+    return (
+        KnowledgeEntry.objects.count(),
+        KnowledgeEntryEvent.objects.count(),
+        sorted(KnowledgeEntry.objects.values_list("pk", "status", "version", "title")),
+    )

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from qualityloop.complaints.choices import EventKind
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.knowledge import services
-from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
+from qualityloop.knowledge.models import KnowledgeEntry
+from qualityloop.testing import assert_audit_event, bearer
 
-from .helpers import bearer, category, closed_at_first_contact, entry
+from .helpers import category, closed_at_first_contact, entry, snapshot
 
 BASE = "/api/v1/knowledge"
 
@@ -25,14 +25,6 @@ def case(org):
         org, title="包装破损", product_id=org.other_product.pk, batch_id=org.other_batch.pk
     )
     return {"complaint": complaint, "published": published, "draft": draft, "closed": closed}
-
-
-def _snapshot():
-    return (
-        KnowledgeEntry.objects.count(),
-        KnowledgeEntryEvent.objects.count(),
-        sorted(KnowledgeEntry.objects.values_list("pk", "status", "version", "title")),
-    )
 
 
 def _calls(case):
@@ -93,18 +85,18 @@ EXPECTED = {
 
 
 def test_anonymous_callers_get_401(org, case):
-    before = _snapshot()
+    before = snapshot()
     for name, (method, url, body) in _calls(case).items():
         response = _send(Client(), method, url, body)
         assert response.status_code == 401, name
         assert response.json()["code"] == "not_authenticated"
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "cs", "admin"])
 def test_permission_matrix(org, case, username):
     client = bearer(org[username])
-    before = _snapshot()
+    before = snapshot()
     calls = _calls(case)
     for name, expected in EXPECTED[username].items():
         method, url, body = calls[name]
@@ -112,7 +104,7 @@ def test_permission_matrix(org, case, username):
         assert response.status_code == expected, f"{username} {name}: {response.content}"
         if expected == 403:
             assert response.json()["code"] == "not_allowed"
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_search_answers_hits_with_snippets(org, case):

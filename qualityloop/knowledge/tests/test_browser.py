@@ -1,46 +1,14 @@
 """In a real browser: a similar solved case appears while customer service types a complaint,
 and quality drafts the entry of a closed complaint from its page."""
 
-import os
-import re
-from pathlib import Path
-
 import pytest
 
-from qualityloop.core.testing import PASSWORD
 from qualityloop.knowledge.models import KnowledgeEntry
+from qualityloop.testing import sign_in
 
 from .helpers import closed_at_first_contact, entry
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _log_in(page, url, username):
-    page.goto(url)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(url) + "$"))
 
 
 def test_a_similar_solved_case_appears_while_typing(org_tx, live_server, page, tmp_path):
@@ -52,7 +20,7 @@ def test_a_similar_solved_case_appears_while_typing(org_tx, live_server, page, t
         product_id=org_tx.product.pk,
     )
     entry(org_tx, title="充电模块输出电压不稳", problem="满载时电压跌落。")
-    _log_in(page, f"{live_server.url}/complaints/new/", "cs")
+    sign_in(page, f"{live_server.url}/complaints/new/", "cs")
     suggestions = page.locator("#knowledge-suggestions")
     suggestions.locator("p.muted").wait_for()
 
@@ -75,7 +43,7 @@ def test_a_similar_solved_case_appears_while_typing(org_tx, live_server, page, t
 
 def test_quality_drafts_the_entry_from_the_complaint_page(org_tx, live_server, page):
     complaint = closed_at_first_contact(org_tx)
-    _log_in(page, f"{live_server.url}/complaints/{complaint.pk}/", "qe")
+    sign_in(page, f"{live_server.url}/complaints/{complaint.pk}/", "qe")
     panel = page.locator("#knowledge-panel")
 
     panel.locator("button[type=submit]").click()

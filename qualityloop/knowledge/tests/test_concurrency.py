@@ -7,9 +7,9 @@ from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.events import verify_chain
 from qualityloop.complaints.models import Complaint, ComplaintEvent
 from qualityloop.core.errors import StaleVersion
-from qualityloop.core.testing import in_parallel
 from qualityloop.knowledge import services
 from qualityloop.knowledge.models import KnowledgeEntry
+from qualityloop.testing import in_parallel
 
 from .helpers import closed_at_first_contact, entry
 

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from qualityloop.complaints.choices import EventKind
-from qualityloop.core.testing import assert_audit_event, assert_num_queries_at_most
 from qualityloop.knowledge import services
-from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
+from qualityloop.knowledge.models import KnowledgeEntry
+from qualityloop.testing import assert_audit_event, assert_num_queries_at_most, login
 
-from .helpers import closed_at_first_contact, entry, login
+from .helpers import closed_at_first_contact, entry, snapshot
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,14 +28,6 @@ def case(org):
     published = services.publish_entry(actor=org["qe"], entry_id=drafted.pk)
     draft = entry(org, title="充电模块电压不稳", publish=False)
     return {"complaint": complaint, "published": published, "draft": draft}
-
-
-def _snapshot():
-    return (
-        KnowledgeEntry.objects.count(),
-        KnowledgeEntryEvent.objects.count(),
-        sorted(KnowledgeEntry.objects.values_list("pk", "status", "version", "title")),
-    )
 
 
 def _urls(case) -> dict[str, tuple[str, str]]:
@@ -112,24 +104,24 @@ EXPECTED = {
 
 
 def test_anonymous_visitors_are_sent_to_log_in(org, case):
-    before = _snapshot()
+    before = snapshot()
     for name, (method, url) in _urls(case).items():
         response = getattr(Client(), method)(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith("/login/?next="), name
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("username", ["ts_member", "cs", "admin", "qe"])
 def test_permission_matrix(org, case, username):
-    client = login(org, username)
-    before = _snapshot()
+    client = login(org[username])
+    before = snapshot()
     urls = _urls(case)
     for name, expected in EXPECTED[username].items():
         method, url = urls[name]
         response = getattr(client, method)(url, {"title": "改了"} if method == "post" else None)
         assert response.status_code == expected, f"{username} {name}"
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_the_complaint_link_shows_only_to_those_who_may_open_it(org, case):
@@ -137,8 +129,8 @@ def test_the_complaint_link_shows_only_to_those_who_may_open_it(org, case):
     link = f'href="/complaints/{case["complaint"].pk}/"'
     number = case["complaint"].number
 
-    seen_by_cs = text(login(org, "cs").get(url))
-    seen_by_ts = text(login(org, "ts_member").get(url))
+    seen_by_cs = text(login(org["cs"]).get(url))
+    seen_by_ts = text(login(org["ts_member"]).get(url))
 
     assert link in seen_by_cs and number in seen_by_cs
     assert link not in seen_by_ts and number not in seen_by_ts
@@ -147,7 +139,7 @@ def test_the_complaint_link_shows_only_to_those_who_may_open_it(org, case):
 
 
 def test_the_search_page_marks_the_matching_words(org, case):
-    client = login(org, "ts_member")
+    client = login(org["ts_member"])
 
     page = client.get("/knowledge/?q=开裂")
     fragment = client.get("/knowledge/?q=开裂", **HX)
@@ -167,7 +159,7 @@ def test_the_search_page_marks_the_matching_words(org, case):
 def test_the_search_page_costs_the_same_for_many_results(org):
     for n in range(15):
         entry(org, title=f"外壳开裂 {n}", product_id=org.product.pk, tags="模具,外观")
-    client = login(org, "cs")
+    client = login(org["cs"])
     client.get("/knowledge/?q=开裂", **HX)
 
     with assert_num_queries_at_most(6):
@@ -177,7 +169,7 @@ def test_the_search_page_costs_the_same_for_many_results(org):
 
 
 def test_quality_edits_an_entry_and_a_stale_form_keeps_what_was_typed(org, case):
-    client = login(org, "qe")
+    client = login(org["qe"])
     pk = case["published"].pk
     form = {
         "title": "控制器外壳开裂（修订）",
@@ -210,7 +202,7 @@ def test_quality_edits_an_entry_and_a_stale_form_keeps_what_was_typed(org, case)
 
 
 def test_quality_publishes_and_archives_from_the_entry_page(org, case):
-    client = login(org, "qe")
+    client = login(org["qe"])
     pk = case["draft"].pk
 
     published = client.post(f"/knowledge/{pk}/publish/", {"version": "1"}, follow=True)
@@ -224,7 +216,7 @@ def test_quality_publishes_and_archives_from_the_entry_page(org, case):
 def test_a_stale_publish_is_refused(org, case):
     pk = case["draft"].pk
 
-    response = login(org, "qe").post(f"/knowledge/{pk}/publish/", {"version": "7"}, follow=True)
+    response = login(org["qe"]).post(f"/knowledge/{pk}/publish/", {"version": "7"}, follow=True)
 
     assert "Someone else changed this entry while you were editing it." in text(response)
     assert KnowledgeEntry.objects.get(pk=pk).status == "draft"
@@ -233,14 +225,14 @@ def test_a_stale_publish_is_refused(org, case):
 def test_publishing_without_a_solution_says_why(org):
     made = entry(org, title="外壳开裂", solution="", publish=False)
 
-    response = login(org, "qe").post(f"/knowledge/{made.pk}/publish/", follow=True)
+    response = login(org["qe"]).post(f"/knowledge/{made.pk}/publish/", follow=True)
 
     assert "Fill this in before publishing." in text(response)
     assert KnowledgeEntry.objects.get(pk=made.pk).status == "draft"
 
 
 def test_quality_writes_an_entry_by_hand(org):
-    client = login(org, "qe")
+    client = login(org["qe"])
 
     refused = client.post("/knowledge/new/", {"title": "", "problem": ""})
     made = client.post(
@@ -263,7 +255,7 @@ def test_quality_writes_an_entry_by_hand(org):
 def test_the_complaint_page_loads_the_panel(org, case):
     complaint = case["complaint"]
 
-    page = text(login(org, "cs").get(f"/complaints/{complaint.pk}/"))
+    page = text(login(org["cs"]).get(f"/complaints/{complaint.pk}/"))
 
     assert (
         f'hx-get="/complaints/{complaint.pk}/knowledge/" hx-trigger="load" hx-swap="outerHTML"'
@@ -273,7 +265,7 @@ def test_the_complaint_page_loads_the_panel(org, case):
 
 def test_the_panel_offers_quality_to_draft_the_entry_of_a_closed_complaint(org):
     complaint = closed_at_first_contact(org)
-    qe, cs = login(org, "qe"), login(org, "cs")
+    qe, cs = login(org["qe"]), login(org["cs"])
     url = f"/complaints/{complaint.pk}/knowledge/"
 
     assert "Create knowledge entry" in text(qe.get(url, **HX))
@@ -298,13 +290,13 @@ def test_an_open_complaint_offers_no_entry(org):
     complaint = org.register(is_repeat=False)
     url = f"/complaints/{complaint.pk}/knowledge/"
 
-    assert "The case becomes knowledge when it is closed." in text(login(org, "qe").get(url, **HX))
-    assert login(org, "qe").post(f"{url}create/", **HX).status_code == 403
+    assert "The case becomes knowledge when it is closed." in text(login(org["qe"]).get(url, **HX))
+    assert login(org["qe"]).post(f"{url}create/", **HX).status_code == 403
     assert KnowledgeEntry.objects.count() == 0
 
 
 def test_the_registration_form_asks_for_similar_cases_as_the_user_types(org):
-    page = text(login(org, "cs").get("/complaints/new/"))
+    page = text(login(org["cs"]).get("/complaints/new/"))
 
     assert 'hx-get="/knowledge/suggest/"' in page
     assert (
@@ -316,7 +308,7 @@ def test_the_registration_form_asks_for_similar_cases_as_the_user_types(org):
 
 
 def test_the_suggestions_fragment_lists_similar_published_cases(org, case):
-    client = login(org, "cs")
+    client = login(org["cs"])
     query = {"title": "控制器外壳有裂纹", "description": "外壳开裂", "product": org.product.pk}
     client.get("/knowledge/suggest/", query)
 

@@ -1,7 +1,7 @@
 """Finding entries in Chinese, and suggesting solved cases for a complaint being registered."""
 
-from qualityloop.core.testing import assert_num_queries_at_most
 from qualityloop.knowledge import services
+from qualityloop.testing import assert_num_queries_at_most
 
 from .helpers import category, entry
 

@@ -7,9 +7,9 @@ from qualityloop.complaints import services as complaint_services
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import ComplaintEvent
 from qualityloop.core.errors import NotAllowed, StaleVersion, ValidationFailed
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.knowledge import services
 from qualityloop.knowledge.models import KnowledgeEntry, KnowledgeEntryEvent
+from qualityloop.testing import assert_audit_event
 
 from .helpers import ANSWER, category, closed_at_first_contact, entry, through_the_loop
 
@@ -23,7 +23,7 @@ def test_a_closed_complaint_becomes_a_draft_with_every_stage_in_its_place(org):
     assert made.complaint_id == complaint.pk
     assert made.title == "控制器外壳开裂"
     assert made.problem == "客户收货后发现3台电机控制器外壳开裂，影响装配。"
-    # The root cause the investigation recorded (core/testing.py sets it before the plan).
+    # The root cause the investigation recorded (qualityloop/testing.py sets it before the plan).
     assert made.root_cause == "注塑保压时间不足，外壳内应力过大"
     assert made.solution == (
         "模具冷却时间由15秒调整为25秒\n\n库存2000件全检，更换不良品\n\n已为客户免费更换3台外壳。"

@@ -2,23 +2,16 @@
 deliveries are retried from it."""
 
 import pytest
-from django.test import Client
 
 from qualityloop.core.errors import NotAllowed
-from qualityloop.core.testing import free_port, run_worker
 from qualityloop.notifications import services
 from qualityloop.notifications.choices import DeliveryStatus
 from qualityloop.notifications.models import Delivery, WebhookEndpoint
+from qualityloop.testing import free_port, login, run_worker
 
 DELIVERIES = "/admin/notifications/delivery/"
 ENDPOINTS = "/admin/notifications/webhookendpoint/"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def admin_client(org) -> Client:
-    client = Client()
-    client.force_login(org["admin"])
-    return client
 
 
 @pytest.fixture
@@ -40,7 +33,7 @@ def dead(org, settings, django_capture_on_commit_callbacks):
 
 
 def test_the_log_lists_and_filters_by_status_and_channel(org, dead):
-    client = admin_client(org)
+    client = login(org["admin"])
     page = client.get(f"{DELIVERIES}?status__exact=dead&channel__exact=webhook", **EN)
     assert page.status_code == 200
     html = page.content.decode()
@@ -67,7 +60,7 @@ def test_retry_now_after_fixing_the_address(
     WebhookEndpoint.objects.filter(pk=dead.endpoint_id).update(url=receiver.url)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client(org).post(
+        response = login(org["admin"]).post(
             DELIVERIES, {"action": "retry_now", "_selected_action": [dead.pk]}, **EN
         )
     assert response.status_code == 302
@@ -93,7 +86,7 @@ def test_only_staff_may_retry(org, dead):
 
 
 def test_a_generic_endpoint_needs_a_secret(org):
-    client = admin_client(org)
+    client = login(org["admin"])
     form = {
         "name": "ERP",
         "kind": "generic",

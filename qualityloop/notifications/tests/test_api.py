@@ -7,9 +7,9 @@ from django.test import Client
 
 from qualityloop.accounts.models import ApiToken
 from qualityloop.core import clock
-from qualityloop.core.testing import aware
 from qualityloop.notifications import services
 from qualityloop.notifications.models import Notification
+from qualityloop.testing import aware
 
 API = "/api/v1/notifications"
 START = aware(2026, 3, 2, 9, 0)

@@ -4,10 +4,10 @@ from email.header import decode_header, make_header
 
 from django_tasks_db.models import DBTaskResult
 
-from qualityloop.core.testing import free_port, run_worker
 from qualityloop.notifications import services
 from qualityloop.notifications.choices import DeliveryStatus
 from qualityloop.notifications.models import Delivery
+from qualityloop.testing import free_port, run_worker
 
 DATA = {"clock": "answer", "clock_label": "答复客户", "due_at": "2026-03-02T09:30:00Z"}
 

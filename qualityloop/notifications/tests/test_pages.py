@@ -9,19 +9,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from qualityloop.core import clock
-from qualityloop.core.testing import aware
 from qualityloop.notifications import services
 from qualityloop.notifications.models import Notification, NotificationPreference
+from qualityloop.testing import aware, login
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
 START = aware(2026, 3, 2, 9, 0)
-
-
-def login(org, username) -> Client:
-    client = Client()
-    client.force_login(org[username])
-    return client
 
 
 def text(response) -> str:
@@ -86,7 +80,7 @@ def test_the_centre_lists_newest_first_with_unread_highlighted(org, inbox):
     services.mark_read(actor=org["qe"], notification_id=first.pk)
     number = inbox["complaint"].number
 
-    response = login(org, "qe").get("/notifications/", **EN)
+    response = login(org["qe"]).get("/notifications/", **EN)
 
     assert response.status_code == 200
     assert titles(response) == [
@@ -101,7 +95,7 @@ def test_the_centre_lists_newest_first_with_unread_highlighted(org, inbox):
 
 
 def test_the_centre_speaks_the_viewers_language(org, inbox, chinese):
-    client = login(org, "qe")
+    client = login(org["qe"])
     number = inbox["complaint"].number
     assert titles(client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans"))[1] == (
         f"{number} 指派给您的任务：Root cause"
@@ -114,14 +108,14 @@ def test_the_centre_speaks_the_viewers_language(org, inbox, chinese):
 def test_unread_filter(org, inbox):
     first, second, third = inbox["qe"]
     services.mark_read(actor=org["qe"], notification_id=second.pk)
-    response = login(org, "qe").get("/notifications/?unread=1", **EN)
+    response = login(org["qe"]).get("/notifications/?unread=1", **EN)
     assert unread_ids(response) == [third.pk, first.pk]
     assert len(titles(response)) == 2
 
 
 def test_mark_read_with_htmx_updates_the_item_and_the_bell(org, inbox):
     third = inbox["qe"][2]
-    response = login(org, "qe").post(f"/notifications/{third.pk}/read/", **HX)
+    response = login(org["qe"]).post(f"/notifications/{third.pk}/read/", **HX)
 
     assert response.status_code == 200
     body = text(response)
@@ -135,7 +129,7 @@ def test_mark_read_with_htmx_updates_the_item_and_the_bell(org, inbox):
 
 def test_mark_read_without_javascript_goes_back_to_the_centre(org, inbox):
     first = inbox["qe"][0]
-    response = login(org, "qe").post(f"/notifications/{first.pk}/read/", **EN)
+    response = login(org["qe"]).post(f"/notifications/{first.pk}/read/", **EN)
     assert response.status_code == 302
     assert response["Location"] == "/notifications/"
     first.refresh_from_db()
@@ -144,7 +138,7 @@ def test_mark_read_without_javascript_goes_back_to_the_centre(org, inbox):
 
 def test_someone_elses_notification_is_not_found(org, inbox):
     other = inbox["cs"]
-    client = login(org, "qe")
+    client = login(org["qe"])
     assert client.post(f"/notifications/{other.pk}/read/", **EN).status_code == 404
     assert client.post(f"/notifications/{other.pk}/read/", **HX).status_code == 404
     assert client.post("/notifications/999999/read/", **EN).status_code == 404
@@ -155,7 +149,7 @@ def test_someone_elses_notification_is_not_found(org, inbox):
 
 def test_mark_all_read_touches_only_your_own(org, inbox):
     with clock.at(START + timedelta(hours=1)):
-        response = login(org, "qe").post("/notifications/read-all/", **HX)
+        response = login(org["qe"]).post("/notifications/read-all/", **HX)
     assert response.status_code == 200
     assert 'id="notification-list"' in text(response)
     assert unread_ids(response) == []
@@ -168,7 +162,7 @@ def test_mark_all_read_touches_only_your_own(org, inbox):
 
 
 def test_the_bell_costs_one_query_and_nothing_when_signed_out(org, inbox):
-    client = login(org, "qe")
+    client = login(org["qe"])
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/my-work/", **EN)
     assert bell(response) == "3"
@@ -180,8 +174,8 @@ def test_the_bell_costs_one_query_and_nothing_when_signed_out(org, inbox):
     assert 'id="notification-bell"' not in text(response)
     assert not [q for q in queries if "notifications_" in q["sql"]]
 
-    assert bell(login(org, "cs").get("/my-work/", **EN)) == "1"
-    assert bell(login(org, "exec").get("/my-work/", **EN)) is None
+    assert bell(login(org["cs"]).get("/my-work/", **EN)) == "1"
+    assert bell(login(org["exec"]).get("/my-work/", **EN)) is None
 
 
 def test_fifty_a_page_in_a_fixed_number_of_queries(org):
@@ -189,7 +183,7 @@ def test_fifty_a_page_in_a_fixed_number_of_queries(org):
     qe = org["qe"]
     for minute in range(51):
         tell(qe, complaint, "critical", START + timedelta(minutes=minute), reason=str(minute))
-    client = login(org, "qe")
+    client = login(org["qe"])
 
     with CaptureQueriesContext(connection) as queries:
         first = client.get("/notifications/", **EN)
@@ -203,7 +197,7 @@ def test_fifty_a_page_in_a_fixed_number_of_queries(org):
 
 
 def test_preferences_page_shows_the_defaults_and_saves_the_grid(org):
-    client = login(org, "qe")
+    client = login(org["qe"])
     page = text(client.get("/notifications/preferences/", **EN))
     assert re.search(r'name="sla_missed__email"[^>]*checked', page)
     assert not re.search(r'name="sla_warning__email"[^>]*checked', page)

@@ -14,10 +14,10 @@ import time_machine
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from qualityloop.core.testing import free_port, run_worker
 from qualityloop.notifications import services
 from qualityloop.notifications.choices import DeliveryStatus
 from qualityloop.notifications.models import Delivery, Notification, WebhookEndpoint
+from qualityloop.testing import free_port, run_worker
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 DATA = {"clock": "answer", "clock_label": "答复客户", "due_at": "2026-03-02T09:30:00+00:00"}

@@ -4,20 +4,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qualityloop.accounts.models import ApiToken
+from qualityloop.testing import bearer, login
 
 from .conftest import CORRECTIVE, ROOT_CAUSE
 from .pdfs import squash, text_of
 
 KINDS = ("8d", "disposal", "rectification")
 NOT_FOUND = {"detail": "Not found.", "field": None, "code": "not_found", "errors": {}}
-
-
-def client_for(user, language="en") -> Client:
-    client = Client(headers={"Accept-Language": language})
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def page_url(complaint, kind) -> str:
@@ -32,11 +25,6 @@ def api_url(complaint, kind) -> str:
     return f"/api/v1/complaints/{complaint.pk}/reports/{kind}.pdf"
 
 
-def bearer(user, language="en") -> Client:
-    raw = ApiToken.issue(user=user, name="reports")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
-
-
 def test_the_urls_are_the_documented_ones(rich):
     assert page_url(rich, "8d") == f"/complaints/{rich.pk}/reports/8d/"
     assert pdf_url(rich, "disposal") == f"/complaints/{rich.pk}/reports/disposal.pdf"
@@ -45,23 +33,23 @@ def test_the_urls_are_the_documented_ones(rich):
 @pytest.mark.parametrize("kind", KINDS)
 def test_anonymous_visitors_are_sent_to_log_in(rich, kind):
     for url in (page_url(rich, kind), pdf_url(rich, kind)):
-        response = client_for(None).get(url)
+        response = Client(headers={"Accept-Language": "en"}).get(url)
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_department_not_involved_gets_404_as_for_a_missing_complaint(org, rich, kind):
-    client = client_for(org["rnd_member"])
+    client = login(org["rnd_member"])
     for url in (page_url(rich, kind), pdf_url(rich, kind)):
         assert client.get(url).status_code == 404
     missing = reverse("report-page", args=[999999, kind])
-    assert client_for(org["qe"]).get(missing).status_code == 404
+    assert login(org["qe"]).get(missing).status_code == 404
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_involved_department_reads_the_page_and_the_pdf(org, rich, kind):
-    client = client_for(org["ts_member"])  # technical support held the diagnosis task
+    client = login(org["ts_member"])  # technical support held the diagnosis task
     page = client.get(page_url(rich, kind))
     assert page.status_code == 200
     assert CORRECTIVE in page.content.decode()
@@ -73,19 +61,19 @@ def test_an_involved_department_reads_the_page_and_the_pdf(org, rich, kind):
 
 @pytest.mark.parametrize("username", ["cs", "qe", "exec", "admin"])
 def test_roles_that_see_every_complaint_read_every_report_page(org, rich, username):
-    client = client_for(org[username])
+    client = login(org[username])
     for kind in KINDS:
         assert client.get(page_url(rich, kind)).status_code == 200
 
 
 def test_an_unknown_report_is_404(org, rich):
-    client = client_for(org["qe"])
+    client = login(org["qe"])
     assert client.get(f"/complaints/{rich.pk}/reports/9d/").status_code == 404
     assert client.get(f"/complaints/{rich.pk}/reports/9d.pdf").status_code == 404
 
 
 def test_the_page_follows_the_reader_language_unless_lang_chooses(org, rich):
-    client = client_for(org["qe"], language="en")
+    client = login(org["qe"], language="en")
     english = client.get(page_url(rich, "8d")).content.decode()
     assert "Root cause" in english and "根本原因分析" not in english
     assert ROOT_CAUSE in english
@@ -100,7 +88,7 @@ def test_the_page_follows_the_reader_language_unless_lang_chooses(org, rich):
 
 
 def test_the_pdf_language_comes_from_lang_or_the_reader(org, rich):
-    client = client_for(org["qe"], language="zh-hans")
+    client = login(org["qe"], language="zh-hans")
     chinese = text_of(client.get(pdf_url(rich, "8d")).content)
     assert squash("根本原因分析") in chinese
     english = client.get(pdf_url(rich, "8d") + "?lang=en")
@@ -109,7 +97,7 @@ def test_the_pdf_language_comes_from_lang_or_the_reader(org, rich):
 
 
 def test_the_complaint_page_links_each_report_and_its_pdf(org, rich):
-    html = client_for(org["qe"]).get(reverse("complaint-detail", args=[rich.pk])).content.decode()
+    html = login(org["qe"]).get(reverse("complaint-detail", args=[rich.pk])).content.decode()
     for kind in KINDS:
         assert f'href="{page_url(rich, kind)}"' in html
         assert f'href="{pdf_url(rich, kind)}"' in html

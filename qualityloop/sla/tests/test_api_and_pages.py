@@ -7,12 +7,12 @@ from django.test import Client
 
 from qualityloop.complaints.choices import EventKind
 from qualityloop.complaints.models import Complaint
-from qualityloop.complaints.tests.test_api import API, as_user, at_diagnosis, post  # noqa: F401
+from qualityloop.complaints.tests.test_api import API, at_diagnosis, post
 from qualityloop.core import clock
-from qualityloop.core.testing import PASSWORD, assert_audit_event, database_snapshot
 from qualityloop.notifications.models import Notification
 from qualityloop.sla import escalation
 from qualityloop.sla.models import MajorCase
+from qualityloop.testing import PASSWORD, assert_audit_event, database_snapshot
 
 MATRIX = [
     # (method, suffix, body, (allowed user, status), user who sees it but may not)
@@ -38,7 +38,7 @@ def _call(client, complaint, method, suffix, body):
 
 
 @pytest.mark.parametrize(("method", "suffix", "body", "allowed", "wrong"), MATRIX)
-def test_permission_matrix(org, as_user, method, suffix, body, allowed, wrong):  # noqa: F811
+def test_permission_matrix(org, as_user, method, suffix, body, allowed, wrong):
     complaint = at_diagnosis(org)
     before = database_snapshot()
 
@@ -55,7 +55,7 @@ def test_permission_matrix(org, as_user, method, suffix, body, allowed, wrong): 
     assert response.status_code == status, response.content[:300]
 
 
-def test_clocks_wait_and_resume_through_the_api(org, as_user):  # noqa: F811
+def test_clocks_wait_and_resume_through_the_api(org, as_user):
     complaint = at_diagnosis(org)
     clocks = as_user("cs").get(f"{API}/{complaint.pk}/clocks").json()
     by_kind = {c["kind"]: c for c in clocks}
@@ -72,7 +72,7 @@ def test_clocks_wait_and_resume_through_the_api(org, as_user):  # noqa: F811
     assert_audit_event(complaint, EventKind.RESUMED)
 
 
-def test_a_reminder_reaches_the_task_holder_and_is_on_the_record(org, as_user):  # noqa: F811
+def test_a_reminder_reaches_the_task_holder_and_is_on_the_record(org, as_user):
     complaint = at_diagnosis(org)
     task = complaint.tasks.get(kind="stage", status="open")
     sent = post(
@@ -91,7 +91,7 @@ def test_a_reminder_reaches_the_task_holder_and_is_on_the_record(org, as_user): 
     assert empty.status_code == 422
 
 
-def test_legal_dispute_reaches_management(org, as_user):  # noqa: F811
+def test_legal_dispute_reaches_management(org, as_user):
     complaint = at_diagnosis(org)
     post(as_user("cs"), f"{API}/{complaint.pk}/escalate", {"reason": "legal", "note": "律师函"})
     assert Complaint.objects.get(pk=complaint.pk).legal_dispute
@@ -99,7 +99,7 @@ def test_legal_dispute_reaches_management(org, as_user):  # noqa: F811
     assert (note.recipient, note.data["reason"]) == (org["exec"], "legal")
 
 
-def test_the_rectification_plan_gates_closure(org, as_user):  # noqa: F811
+def test_the_rectification_plan_gates_closure(org, as_user):
     complaint = at_diagnosis(org)
     missing = as_user("qe").get(f"{API}/{complaint.pk}/major-case")
     assert missing.status_code == 404
@@ -156,7 +156,7 @@ def test_the_page_shows_the_clocks_and_the_forms(org):
     assert refused.status_code == 403
 
 
-def test_the_rectification_plan_is_made_of_the_complaints_actions(org, as_user):  # noqa: F811
+def test_the_rectification_plan_is_made_of_the_complaints_actions(org, as_user):
     from qualityloop.capa import services as capa
 
     complaint = at_diagnosis(org)

@@ -6,24 +6,15 @@ import re
 import pytest
 
 from qualityloop.complaints.choices import EventKind
-from qualityloop.complaints.tests.test_browser import page  # noqa: F401
-from qualityloop.core.testing import PASSWORD
+from qualityloop.testing import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def login(page, live_server, username):  # noqa: F811
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/my-work/$"))
-
-
-def test_a_reminder_reaches_the_task_holder(org_tx, live_server, page):  # noqa: F811
+def test_a_reminder_reaches_the_task_holder(org_tx, live_server, page):
     org = org_tx
     complaint = org.register()  # registered by cs, who holds the intake task
-    login(page, live_server, "qe")
+    sign_in(page, f"{live_server.url}/login/", "qe", lands_on=r"/my-work/$")
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
     assert page.locator("#clocks-heading").inner_text().startswith("时限")
     reminder = page.locator("details:has(form[action$='/remind/'])").first
@@ -34,7 +25,7 @@ def test_a_reminder_reaches_the_task_holder(org_tx, live_server, page):  # noqa:
     assert complaint.events.filter(kind=EventKind.REMINDER).count() == 1
 
     page.click("form[action$='/logout/'] button[type=submit]")
-    login(page, live_server, "cs")
+    sign_in(page, f"{live_server.url}/login/", "cs", lands_on=r"/my-work/$")
     bell = page.locator("#notification-bell")
     assert bell.locator(".bell-count").inner_text() == "1"
     bell.click()

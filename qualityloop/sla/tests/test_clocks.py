@@ -11,10 +11,10 @@ from django.utils import translation
 from qualityloop.complaints import services as complaints
 from qualityloop.complaints.choices import EventKind, Remedy, Scope, Severity, TaskStatus
 from qualityloop.core.errors import DomainError, NotAllowed, ValidationFailed
-from qualityloop.core.testing import assert_audit_event
 from qualityloop.sla import services
 from qualityloop.sla.choices import ClockState
 from qualityloop.sla.models import SlaClock, SlaPolicy, SlaTarget
+from qualityloop.testing import assert_audit_event
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -1,6 +1,6 @@
 """Deadlines fire from the database queue at their time, once, and catch up after downtime.
 
-These run the real worker (core.testing.run_worker) against committed rows, with the clock
+These run the real worker (qualityloop.testing.run_worker) against committed rows, with the clock
 frozen by time_machine: nothing sleeps."""
 
 from datetime import datetime, timedelta
@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from qualityloop.complaints import services as complaints
 from qualityloop.complaints.choices import EventKind, Scope
-from qualityloop.core.testing import run_worker
 from qualityloop.notifications.models import Notification
 from qualityloop.sla import escalation, services
 from qualityloop.sla.models import MajorCase, SlaClock
+from qualityloop.testing import run_worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

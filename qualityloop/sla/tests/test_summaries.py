@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core import mail
 
-from qualityloop.core.testing import run_worker
 from qualityloop.notifications.models import Notification
 from qualityloop.sla import summaries
 from qualityloop.sla.models import SummaryRun
+from qualityloop.testing import run_worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

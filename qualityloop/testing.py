@@ -1,17 +1,48 @@
-"""Helpers shared by every app's tests. Complaints are built through the services."""
+"""Helpers shared by every app's tests (and only by tests and ``qualityloop/conftest.py``).
 
+It sits outside the layers so that it may build data with every app: complaints are built
+through the services, so a test state is one that real users can reach.
+"""
+
+import os
+import re
+import socket
 import threading
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from importlib import import_module
+from pathlib import Path
+from unittest import mock
 
+import hypothesis
+import pytest
+import schemathesis
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from django.apps import apps
 from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from hypothesis import HealthCheck
 
 from qualityloop.accounts.choices import DepartmentKind, Role
-from qualityloop.accounts.models import Department, User
+from qualityloop.accounts.models import ApiToken, Department, User
+from qualityloop.capa import services as capa
+from qualityloop.capa.choices import ActionStatus
+from qualityloop.capa.queries import action_summary, actions_for
 from qualityloop.catalog.models import Batch, Customer, Product, Site
+from qualityloop.complaints import services, workflow
+from qualityloop.complaints.models import Category, Complaint, ComplaintEvent
+from qualityloop.correspondence.models import MessageTemplate
+from qualityloop.investigation import services as investigation
+from qualityloop.investigation.access import has_root_cause
+from qualityloop.investigation.defaults import ensure_defaults as ensure_cause_codes
+from qualityloop.sla import defaults as sla_defaults
+from qualityloop.sla.models import EscalationStep, SlaPolicy, SlaTarget
 
 PASSWORD = "Quality-Loop-2026"  # noqa: S105 (test users only)
 
@@ -42,23 +73,14 @@ PEOPLE = {
 
 def _ensure_defaults():
     """Transactional tests empty every table, including the defaults a migration seeded."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from qualityloop.complaints.models import Category
-
     if not Category.objects.exists():
         seed = import_module("qualityloop.complaints.migrations.0003_default_categories_and_rules")
         seed.forward(apps, None)
-    from qualityloop.sla import defaults
-    from qualityloop.sla.models import EscalationStep, SlaPolicy, SlaTarget
-
-    defaults.install(SlaPolicy, SlaTarget, EscalationStep)
-    from qualityloop.correspondence.testing import ensure_default_templates
-    from qualityloop.investigation.defaults import ensure_defaults as ensure_cause_codes
-
-    ensure_default_templates()
+    sla_defaults.install(SlaPolicy, SlaTarget, EscalationStep)
+    if not MessageTemplate.objects.exists():
+        import_module("qualityloop.correspondence.migrations.0002_default_templates").forward(
+            apps, None
+        )
     ensure_cause_codes()
 
 
@@ -111,8 +133,6 @@ class Org:
         return self.users[username]
 
     def complaint_data(self, **overrides) -> dict:
-        from qualityloop.complaints.models import Category
-
         data = {
             "category_id": Category.objects.get(code="appearance").pk,
             "title": "控制器外壳开裂",
@@ -130,8 +150,6 @@ class Org:
         return data
 
     def register(self, actor="cs", **overrides):
-        from qualityloop.complaints import services
-
         return services.register_complaint(
             actor=self.users[actor] if isinstance(actor, str) else actor,
             data=self.complaint_data(**overrides),
@@ -139,8 +157,6 @@ class Org:
 
     def advance(self, complaint, *names, actor="qe", **inputs):
         """Take transitions in order with filler inputs; returns the fresh complaint."""
-        from qualityloop.complaints import services, workflow
-
         for name in names:
             t = workflow.BY_NAME[name]
             # Fill what the gates ask for, only where the transition may be taken at all.
@@ -163,11 +179,6 @@ class Org:
 
     def plan_capa(self, complaint) -> None:
         """What the plan gate asks for: a root cause and a corrective action, if missing."""
-        from qualityloop.capa import services as capa
-        from qualityloop.capa.queries import action_summary
-        from qualityloop.investigation import services as investigation
-        from qualityloop.investigation.access import has_root_cause
-
         complaint = _complaint_of(complaint)
         if not has_root_cause(complaint):
             investigation.set_root_cause(
@@ -191,10 +202,6 @@ class Org:
 
     def finish_actions(self, complaint) -> None:
         """What the close gate asks for: every action done and, if serious, verified."""
-        from qualityloop.capa import services as capa
-        from qualityloop.capa.choices import ActionStatus
-        from qualityloop.capa.queries import actions_for
-
         complaint = _complaint_of(complaint)
         for action in actions_for(complaint):
             if action.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, "ineffective"):
@@ -211,8 +218,6 @@ class Org:
 
 
 def _complaint_of(complaint):
-    from qualityloop.complaints.models import Complaint
-
     return Complaint.objects.get(pk=complaint.pk)
 
 
@@ -232,8 +237,6 @@ def assert_num_queries_at_most(n: int):
 
 def assert_audit_event(complaint, kind: str, **data):
     """The newest event of ``kind`` on ``complaint`` carries ``data``; returns it."""
-    from qualityloop.complaints.models import ComplaintEvent
-
     event = ComplaintEvent.objects.filter(complaint=complaint, kind=kind).order_by("-seq").first()
     assert event is not None, f"no {kind} event on {complaint.number}"
     for key, value in data.items():
@@ -242,15 +245,89 @@ def assert_audit_event(complaint, kind: str, **data):
     return event
 
 
-def database_snapshot() -> dict:
-    """Row counts of every domain table, to show a refused request wrote nothing."""
-    from django.apps import apps
-
+def database_snapshot(*labels: str) -> dict:
+    """Row counts of every table of accounts, catalog, complaints and the apps ``labels``, to
+    show that a refused request wrote nothing."""
     counts = {}
-    for label in ("accounts", "catalog", "complaints"):
+    for label in ("accounts", "catalog", "complaints", *labels):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model._default_manager.count()
     return counts
+
+
+# ---------------------------------------------------------------- clients
+
+
+def login(user, language: str = "en", **client_kwargs) -> Client:
+    """A test client signed in as ``user``, asking for pages in ``language``."""
+    client = Client(headers={"Accept-Language": language}, **client_kwargs)
+    client.force_login(user)
+    return client
+
+
+def token_for(user) -> str:
+    """A new API token of ``user``, as the integration would send it."""
+    return ApiToken.issue(user=user, name="test")[1]
+
+
+def bearer(user_or_token, language: str = "en") -> Client:
+    """A test client that calls the API with a bearer token: a new one of a user, or the raw
+    token given."""
+    raw = user_or_token if isinstance(user_or_token, str) else token_for(user_or_token)
+    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": language})
+
+
+# ---------------------------------------------------------------- permission matrix
+
+
+def assert_sent_to_login(response) -> None:
+    """An anonymous page request goes to the login page: a redirect, or for htmx a client
+    redirect."""
+    assert response.status_code in (200, 302), response.status_code
+    location = response.get("HX-Redirect") or response.get("Location", "")
+    assert location.startswith("/login/"), location
+
+
+def permission_matrix(
+    send,
+    *,
+    allowed: Client | None = None,
+    wrong: Client | None = None,
+    outsider: Client | None = None,
+    outsider_status: int = 404,
+    api: bool = False,
+    writes: bool = True,
+    snapshot=database_snapshot,
+):
+    """Try one request as every kind of visitor: ``send(client)`` makes it.
+
+    Anonymous is sent to log in (401 for the ``api``), the ``wrong`` role gets 403 and the
+    ``outsider`` (another department) 404 (or ``outsider_status``: an empty list), each
+    leaving ``snapshot()`` as it was; then the
+    ``allowed`` user gets 200 and, for ``writes``, changes it. Returns the outsider's and the
+    allowed user's responses, for what a test checks beyond the status.
+    """
+    before = snapshot()
+    anonymous = send(Client())
+    if api:
+        assert anonymous.status_code == 401, anonymous.content[:300]
+    else:
+        assert_sent_to_login(anonymous)
+    assert snapshot() == before
+    if wrong is not None:
+        response = send(wrong)
+        assert response.status_code == 403, response.content[:300]
+        assert snapshot() == before
+    refused = send(outsider) if outsider is not None else None
+    if refused is not None:
+        assert refused.status_code == outsider_status, refused.content[:300]
+        assert snapshot() == before
+    response = send(allowed) if allowed is not None else None
+    if response is not None:
+        assert response.status_code == 200, response.content[:300]
+        if writes:
+            assert snapshot() != before
+    return refused, response
 
 
 def in_parallel(n: int, work) -> list:
@@ -276,10 +353,6 @@ def in_parallel(n: int, work) -> list:
 def run_worker(max_tasks: int = 200) -> int:
     """Run the real database worker in this process until no task is due; returns how many
     ran. Works inside a test's transaction: the worker's connection recycling is skipped."""
-    from unittest import mock
-
-    from django_tasks_db.management.commands import db_worker
-
     worker = db_worker.Worker(
         queue_names=["*"],
         interval=0,
@@ -297,11 +370,97 @@ def run_worker(max_tasks: int = 200) -> int:
 
 def free_port() -> int:
     """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# ---------------------------------------------------------------- a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium, driven by Playwright (whose own browser download is not used)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
+    # Imported here: only the browser tests load Playwright.
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            # Playwright gives the browser a fresh, empty profile of its own.
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def new_page(browser, **options):
+    """A page in a browser context of its own (``locale=`` and the like), 1400×1000."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def sign_in(page, url: str, username: str, *, lands_on: str | None = None) -> None:
+    """Open ``url``, which asks to sign in, sign in as ``username`` and wait to land on
+    ``lands_on`` (a regular expression; by default ``url`` itself)."""
+    page.goto(url)
+    assert "/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(lands_on or re.escape(url) + "$"))
+
+
+# ---------------------------------------------------------------- OpenAPI (schemathesis)
+
+# What every endpoint must keep of its OpenAPI document, for the fuzzed requests.
+SCHEMA_CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+FUZZ = hypothesis.settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def token_headers(user) -> dict:
+    """Headers that call the API with a new token of ``user``."""
+    return {"Authorization": f"Bearer {token_for(user)}"}
+
+
+def aim(case, ids: dict) -> None:
+    """Point about half the generated path parameters at real records (``ids``, by parameter
+    name), so 2xx answers are checked too."""
+    params = case.path_parameters or {}
+    if zlib.crc32(repr(sorted(params.items())).encode()) % 2:
+        return
+    for name in params:
+        if name in ids:
+            params[name] = ids[name]
+
+
+# ---------------------------------------------------------------- SMTP
 
 
 def use_smtp(settings, port: int) -> None:
@@ -311,3 +470,28 @@ def use_smtp(settings, port: int) -> None:
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 5
+
+
+class SmtpInbox(Message):
+    """What the test SMTP server received, as ``email.message.Message`` objects."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+@contextmanager
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that the app's mail goes to, while the block runs."""
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    use_smtp(settings, controller.port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()

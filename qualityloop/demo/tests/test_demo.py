@@ -3,7 +3,7 @@ import string
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Max, Min
 from django.test import override_settings
@@ -14,8 +14,8 @@ from qualityloop.complaints import events
 from qualityloop.complaints.choices import Severity, SeveritySource
 from qualityloop.complaints.models import Complaint, ComplaintEvent, StageTask
 from qualityloop.complaints.workflow import Status
-from qualityloop.core import demo, demo_text
-from qualityloop.core.testing import aware, database_snapshot
+from qualityloop.demo import builder, texts
+from qualityloop.testing import aware, database_snapshot
 
 NOW = aware(2026, 3, 2, 9, 30)
 QUIET = {
@@ -36,7 +36,7 @@ def quiet(settings, tmp_path):
 def small_demo(django_db_setup, django_db_blocker):
     """One 40-complaint demo for the whole class, rolled back after it."""
     with django_db_blocker.unblock(), override_settings(**QUIET), transaction.atomic():
-        yield demo.build(complaints=40, seed=7, now=NOW)
+        yield builder.build(complaints=40, seed=7, now=NOW)
         transaction.set_rollback(True)
 
 
@@ -92,14 +92,14 @@ class TestSmallDemo:
 
 
 def test_demo_logins_can_log_in(db, quiet, client):
-    result = demo.build(complaints=0, now=NOW)
+    result = builder.build(complaints=0, now=NOW)
     roles = {login.role for login in result.logins}
     assert roles == {str(role.label) for role in Role}
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     one_per_role = {login.role: login.username for login in result.logins}
     for username in one_per_role.values():
-        assert client.login(username=username, password=demo.DEMO_PASSWORD), username
+        assert client.login(username=username, password=builder.DEMO_PASSWORD), username
         client.logout()
 
 
@@ -108,7 +108,7 @@ def test_load_demo_if_empty_loads_once(db, quiet):
     call_command("load_demo", "--complaints", "3", "--seed", "1", "--if-empty", stdout=out)
     first = out.getvalue()
     assert "Loaded 3 demo complaints" in first
-    assert demo.DEMO_PASSWORD in first
+    assert builder.DEMO_PASSWORD in first
     assert "wangqiang" in first and "admin" in first
     assert Complaint.objects.count() == 3
 
@@ -119,13 +119,40 @@ def test_load_demo_if_empty_loads_once(db, quiet):
     again = out.getvalue().splitlines()
     assert again[0] == "Complaints exist already; demo data not loaded."
     assert again[1].startswith(
-        f"Demo accounts here (password {demo.DEMO_PASSWORD} unless changed): "
+        f"Demo accounts here (password {builder.DEMO_PASSWORD} unless changed): "
     )
     assert "wangqiang (" in again[1] and "admin (" in again[1]
 
 
+@pytest.mark.argon2
+def test_demo_accounts_get_argon2_at_their_first_login(db, quiet, client):
+    builder.build(complaints=0, now=NOW)
+    assert User.objects.get(username="wangqiang").password.startswith(
+        f"pbkdf2_sha256${builder.DEMO_HASH_ITERATIONS}$"
+    )
+    assert client.login(username="wangqiang", password=builder.DEMO_PASSWORD)
+    assert User.objects.get(username="wangqiang").password.startswith("argon2$argon2id$")
+    client.logout()
+    assert client.login(username="wangqiang", password=builder.DEMO_PASSWORD)
+
+
+def test_demo_signs_with_the_demo_password_only(db, quiet):
+    call_command("load_demo", "--complaints", "0", stdout=io.StringIO())
+    engineer = User.objects.get(username="liuyang")
+    engineer.set_password("changed-by-liuyang")
+    engineer.save()
+    before = database_snapshot()
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", "--complaints", "3", stdout=io.StringIO())
+    assert str(refused.value) == (
+        f"The demo signs its decisions with the password {builder.DEMO_PASSWORD}, which these "
+        "existing accounts no longer have: liuyang"
+    )
+    assert database_snapshot() == before
+
+
 def _templates():
-    for value in vars(demo_text).values():
+    for value in vars(texts).values():
         if isinstance(value, str):
             yield value
         elif isinstance(value, tuple | dict):
@@ -147,4 +174,4 @@ def test_demo_texts_use_only_known_slots():
         if name
     }
     assert used
-    assert used <= demo_text.SLOT_NAMES
+    assert used <= texts.SLOT_NAMES

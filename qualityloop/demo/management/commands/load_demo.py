@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from qualityloop.accounts.models import User
 from qualityloop.complaints.models import Complaint
-from qualityloop.core import demo
+from qualityloop.demo import builder
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed",
             type=int,
-            default=demo.DEFAULT_SEED,
+            default=builder.DEFAULT_SEED,
             help="Random seed, for a repeatable demo.",
         )
         parser.add_argument(
@@ -35,18 +35,21 @@ class Command(BaseCommand):
         if if_empty and Complaint.objects.exists():
             self.stdout.write("Complaints exist already; demo data not loaded.")
             demo_users = User.objects.filter(
-                username__in=[p[0] for p in demo.PEOPLE], is_active=True
+                username__in=[p[0] for p in builder.PEOPLE], is_active=True
             ).order_by("id")
             if demo_users:
                 self.stdout.write(
-                    f"Demo accounts here (password {demo.DEMO_PASSWORD} unless changed): "
+                    f"Demo accounts here (password {builder.DEMO_PASSWORD} unless changed): "
                     + ", ".join(f"{u.username} ({u.get_role_display()})" for u in demo_users)
                 )
             return
         started = time.monotonic()
-        result = demo.build(complaints=complaints, seed=seed)
+        try:
+            result = builder.build(complaints=complaints, seed=seed)
+        except builder.SignersChanged as refused:
+            raise CommandError(str(refused)) from refused
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {result.complaints} demo complaints in {seconds:.1f} s.")
         )
-        demo.print_logins(result, self.stdout.write)
+        builder.print_logins(result, self.stdout.write)

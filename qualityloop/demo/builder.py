@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,9 +35,10 @@ from qualityloop.investigation import services as investigation
 from qualityloop.sla import clocks as sla_clocks
 from qualityloop.sla import escalation
 
-from . import demo_text as text
+from . import texts as text
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed on purpose; demo accounts only
+DEMO_HASH_ITERATIONS = 1000
 DEFAULT_SEED = 2026
 HISTORY_DAYS = 730
 
@@ -86,6 +88,8 @@ PEOPLE = (
     ("admin", "系统管理员", Role.ADMINISTRATOR, None, "系统管理员"),
 )
 QUALITY_MANAGER = "wangqiang"
+# Who takes the signed transitions (verify, close, reopen) in the stories.
+SIGNING_ROLES = (Role.QUALITY_ENGINEER, Role.CUSTOMER_SERVICE)
 LEAD_EXECUTIVES = {"suzhou": "gaoming", "dongguan": "yangfan"}
 # Which bone of the fishbone a responsible department's causes usually sit on.
 FISHBONE_BONE = {
@@ -414,6 +418,35 @@ def build(
     return Result(complaints=len(plans), logins=logins)
 
 
+class SignersChanged(Exception):
+    """An existing demo account that signs no longer has the demo password."""
+
+
+def _demo_password_hash() -> str:
+    """One hash (salt included) for every demo account, of few PBKDF2 rounds: the demo checks
+    the password at each of its hundreds of signatures, which Argon2 would make take minutes.
+    Django replaces it with an Argon2 hash at the account's first login."""
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(DEMO_PASSWORD, hasher.salt(), iterations=DEMO_HASH_ITERATIONS)
+
+
+def _check_signers(existing: dict[str, User]) -> None:
+    """The demo signs as its quality engineers and customer service with the demo password;
+    an existing account of theirs with another password cannot sign, so nothing is built."""
+    changed = [
+        username
+        for username, _name, role, _dept, _title in PEOPLE
+        if role in SIGNING_ROLES
+        and username in existing
+        and not check_password(DEMO_PASSWORD, existing[username].password)
+    ]
+    if changed:
+        raise SignersChanged(
+            f"The demo signs its decisions with the password {DEMO_PASSWORD}, which these "
+            "existing accounts no longer have: " + ", ".join(changed)
+        )
+
+
 def _local(day: date, at: time) -> datetime:
     # Event hashes cover the moment's ISO text and the database hands moments back in UTC,
     # so every moment given to the clock is kept in UTC.
@@ -479,6 +512,8 @@ class _Builder:
 
     def organisation(self) -> list[Login]:
         rng = random.Random(f"{self.seed}-organisation")
+        existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in PEOPLE])}
+        _check_signers(existing)
         self.sites = {}
         for code, name, city, _prefix in SITES:
             site, _ = Site.objects.get_or_create(code=code, defaults={"name": name, "city": city})
@@ -495,7 +530,6 @@ class _Builder:
                     "site": self.sites[site] if site else None,
                 },
             )
-        existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in PEOPLE])}
         self.people: dict[str, User] = {}
         logins = []
         hashed = None
@@ -511,11 +545,8 @@ class _Builder:
                     is_staff=role == Role.ADMINISTRATOR,
                     is_superuser=role == Role.ADMINISTRATOR,
                 )
-                # Argon2 is slow by design; every demo account shares one password, so one
-                # hash (salt included) serves them all.
                 if hashed is None:
-                    user.set_password(DEMO_PASSWORD)
-                    hashed = user.password
+                    hashed = _demo_password_hash()
                 user.password = hashed
                 user.save()
             self.people[username] = user
@@ -1385,7 +1416,7 @@ class _Story:
     def _transition(self, actor: User, name: str, **inputs) -> Complaint:
         meanings = workflow.BY_NAME[name].meanings
         if meanings:
-            inputs["meaning"] = meanings[0]
+            inputs.update(meaning=meanings[0], password=DEMO_PASSWORD)
         self.complaint = services.transition_complaint(
             actor=actor, complaint_id=self.complaint.pk, name=name, **inputs
         )
