@@ -2,11 +2,11 @@
 
 from importlib import import_module
 
+from django.apps import apps
+
 
 def ensure_defaults() -> None:
     """Re-create any default cause code that is missing. Safe to call any number of times."""
-    from django.apps import apps
-
     import_module("qualityloop.investigation.migrations.0002_default_cause_codes").forward(
         apps, None
     )
