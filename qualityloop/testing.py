@@ -41,8 +41,6 @@ from qualityloop.correspondence.models import MessageTemplate
 from qualityloop.investigation import services as investigation
 from qualityloop.investigation.access import has_root_cause
 from qualityloop.investigation.defaults import ensure_defaults as ensure_cause_codes
-from qualityloop.sla import defaults as sla_defaults
-from qualityloop.sla.models import EscalationStep, SlaPolicy, SlaTarget
 
 PASSWORD = "Quality-Loop-2026"  # noqa: S105 (test users only)
 
@@ -76,7 +74,7 @@ def _ensure_defaults():
     if not Category.objects.exists():
         seed = import_module("qualityloop.complaints.migrations.0003_default_categories_and_rules")
         seed.forward(apps, None)
-    sla_defaults.install(SlaPolicy, SlaTarget, EscalationStep)
+    import_module("qualityloop.sla.migrations.0004_default_policies").forward(apps, None)
     if not MessageTemplate.objects.exists():
         import_module("qualityloop.correspondence.migrations.0002_default_templates").forward(
             apps, None

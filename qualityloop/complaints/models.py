@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from qualityloop.core.models import AppendOnlyQuerySet
+
 from .choices import (
     Channel,
     ComplainantType,
@@ -362,16 +364,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """For records that are only ever added to: events and signatures."""
-
-    def update(self, **kwargs):
-        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only")
-
-    def delete(self):
-        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
 class ComplaintEvent(models.Model):

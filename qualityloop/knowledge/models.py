@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qualityloop.core.models import AppendOnlyQuerySet
+
 from .choices import STATUS_COLOURS, EntryEventKind, EntryStatus
 
 TEXT_MAX = 20_000
@@ -92,14 +94,6 @@ class KnowledgeEntry(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("knowledge entry events are append-only")
-
-    def delete(self):
-        raise PermissionError("knowledge entry events are append-only")
 
 
 class KnowledgeEntryEvent(models.Model):
