@@ -1,6 +1,11 @@
 """Replaying history (the demo builds two years in a minute): while it runs, the services
-write the record but send nothing to the outside world and queue no deadline tasks; the
-builder queues what is still due once at the end."""
+write the record but send nothing to the outside world and queue no tasks; the builder queues
+what is still due once at the end.
+
+The switch is read in two places only: ``core.effects.after_commit`` (no mail, webhook or
+queued task leaves a replay) and ``notifications.services.notify`` (nobody is told again
+about the past). Nothing else may ask it: in particular an electronic signature always checks
+the signer's password, replay or not."""
 
 import threading
 from contextlib import contextmanager

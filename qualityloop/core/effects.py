@@ -13,11 +13,12 @@ from django.db import transaction
 from . import backfill
 
 
-def after_commit(work: Callable[[], object]) -> bool:
-    """Run ``work`` once the current transaction commits (at once outside one).
+def after_commit(work: Callable[[], object], *, robust: bool = False) -> bool:
+    """Run ``work`` once the current transaction commits (at once outside one); ``robust``
+    work that fails is logged and does not stop the rest.
 
     Returns False, doing nothing, while history is replayed."""
     if backfill.active():
         return False
-    transaction.on_commit(work)
+    transaction.on_commit(work, robust=robust)
     return True

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from qualityloop.accounts.models import User
 from qualityloop.core import backfill, clock
+from qualityloop.core.effects import after_commit
 from qualityloop.core.errors import NotAllowed, ValidationFailed
 
 from . import access, messages, tasks, webhooks
@@ -86,7 +87,7 @@ def notify(
             if endpoint.wants(event)
         ]
         for delivery in Delivery.objects.bulk_create(deliveries):
-            transaction.on_commit(partial(_enqueue, delivery.pk), robust=True)
+            after_commit(partial(_enqueue, delivery.pk), robust=True)
     return notifications
 
 
@@ -306,6 +307,6 @@ def retry_deliveries(*, actor: User, delivery_ids: Iterable[int]) -> int:
             status=DeliveryStatus.RETRYING, next_attempt_at=now
         )
         for pk in ids:
-            transaction.on_commit(partial(_enqueue, pk), robust=True)
+            after_commit(partial(_enqueue, pk), robust=True)
     logger.info("%s queued %d deliveries to retry now", actor, len(ids))
     return len(ids)
