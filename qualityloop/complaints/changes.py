@@ -49,6 +49,12 @@ def lock(
     return complaint
 
 
+def lock_if_exists(complaint_id) -> Complaint | None:
+    """The complaint, row locked, or None if there is none: for background tasks, which
+    re-read what they act on and do nothing when it is gone."""
+    return Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+
+
 def lock_many(complaint_ids) -> list[Complaint]:
     """Several complaints, row locked in ascending id order so that two services locking
     overlapping sets never wait on each other in a circle."""

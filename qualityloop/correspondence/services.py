@@ -369,7 +369,7 @@ def send_milestone(*, complaint_id, milestone: str) -> None:
 def queue_milestone(*, complaint_id, milestone: str, key: str) -> Message | None:
     """Log the message of a milestone once per ``key``; None if there is nothing to send."""
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+        complaint = changes.lock_if_exists(complaint_id)
         if complaint is None or not complaint.complainant_email:
             return None
         existing = Message.objects.filter(key=key).first()
@@ -393,7 +393,7 @@ def queue_acknowledgement(*, complaint_id) -> Message | None:
     Its timeline event is the complaint's own "acknowledgement sent", written when it is.
     """
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+        complaint = changes.lock_if_exists(complaint_id)
         if complaint is None or not complaint.complainant_email:
             return None
         key = f"acknowledgement:{complaint.pk}"

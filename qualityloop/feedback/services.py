@@ -255,7 +255,7 @@ def prepare_survey_email(*, complaint_id, key: str) -> tuple[Survey, str] | None
     """The survey to e-mail for ``key`` and its fresh raw token; None if there is nothing to
     send (already sent, no address, or the complaint is no longer closed)."""
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+        complaint = changes.lock_if_exists(complaint_id)
         if (
             complaint is None
             or complaint.status != Status.CLOSED
