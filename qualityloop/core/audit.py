@@ -37,18 +37,19 @@ def registered_kinds() -> dict:
     return dict(_labels)
 
 
-def _digest(*, seq, kind, actor_id, at, object_type, object_id, object_label, data, reason, prev):
+def _digest(event: SystemEvent) -> str:
+    """The hash of an event's content and its link to the one before."""
     return chain.digest(
         {
-            "system": seq,
-            "kind": kind,
-            "actor": actor_id,
+            "system": event.seq,
+            "kind": event.kind,
+            "actor": event.actor_id,
             # The database hands times back in UTC, so the hash must see them in UTC too.
-            "at": at.astimezone(UTC).isoformat(),
-            "object": [object_type, object_id, object_label],
-            "data": data,
-            "reason": reason,
-            "prev": prev,
+            "at": event.at.astimezone(UTC).isoformat(),
+            "object": [event.object_type, event.object_id, event.object_label],
+            "data": event.data,
+            "reason": event.reason,
+            "prev": event.prev_hash,
         }
     )
 
@@ -64,43 +65,24 @@ def record_system_event(
     if kind not in _labels:
         raise ValueError(f"system event kind “{kind}” is not registered")
     data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    object_type = obj._meta.label if obj is not None else ""
-    object_id = str(obj.pk) if obj is not None else ""
-    object_label = str(obj)[:200] if obj is not None else ""
-    actor_id = actor.pk if actor else None
+    event = SystemEvent(
+        kind=kind,
+        actor_id=actor.pk if actor else None,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=str(obj)[:200] if obj is not None else "",
+        data=data,
+        reason=reason,
+    )
     with transaction.atomic():
         # The head row appears with the first event (or after a test emptied the tables);
         # ON CONFLICT DO NOTHING lets two first writers race without an error.
         SystemRecordHead.objects.bulk_create([SystemRecordHead(pk=HEAD)], ignore_conflicts=True)
         head = SystemRecordHead.objects.select_for_update().get(pk=HEAD)
-        seq = head.event_count + 1
-        at = clock.now()
-        digest = _digest(
-            seq=seq,
-            kind=kind,
-            actor_id=actor_id,
-            at=at,
-            object_type=object_type,
-            object_id=object_id,
-            object_label=object_label,
-            data=data,
-            reason=reason,
-            prev=head.last_hash,
-        )
-        event = SystemEvent.objects.create(
-            seq=seq,
-            kind=kind,
-            actor_id=actor_id,
-            at=at,
-            object_type=object_type,
-            object_id=object_id,
-            object_label=object_label,
-            data=data,
-            reason=reason,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        SystemRecordHead.objects.filter(pk=HEAD).update(event_count=seq, last_hash=digest)
+        event.seq, event.at, event.prev_hash = head.event_count + 1, clock.now(), head.last_hash
+        event.hash = _digest(event)
+        event.save()
+        SystemRecordHead.objects.filter(pk=HEAD).update(event_count=event.seq, last_hash=event.hash)
     return event
 
 
@@ -133,19 +115,7 @@ def verify_system_record(*, chunk: int = 500) -> tuple[int, list[SystemRecordPro
             problems.append(SystemRecordProblem(ev.seq, f"expected event #{expected_seq}"))
         if ev.prev_hash != prev:
             problems.append(SystemRecordProblem(ev.seq, "link to the previous event broken"))
-        digest = _digest(
-            seq=ev.seq,
-            kind=ev.kind,
-            actor_id=ev.actor_id,
-            at=ev.at,
-            object_type=ev.object_type,
-            object_id=ev.object_id,
-            object_label=ev.object_label,
-            data=ev.data,
-            reason=ev.reason,
-            prev=ev.prev_hash,
-        )
-        if digest != ev.hash:
+        if _digest(ev) != ev.hash:
             problems.append(SystemRecordProblem(ev.seq, "content does not match its hash"))
         prev = ev.hash
         expected_seq = ev.seq + 1
