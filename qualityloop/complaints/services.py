@@ -426,9 +426,12 @@ def open_task(
     return task
 
 
-def current_stage_task(complaint: Complaint) -> StageTask | None:
+def current_stage_task(complaint: Complaint, stage: str | None = None) -> StageTask | None:
+    """The open task of the complaint's stage (or of ``stage``), if there is one."""
     return (
-        complaint.tasks.filter(kind=TaskKind.STAGE, status=TaskStatus.OPEN, stage=complaint.status)
+        complaint.tasks.filter(
+            kind=TaskKind.STAGE, status=TaskStatus.OPEN, stage=stage or complaint.status
+        )
         .select_related("department", "assignee")
         .first()
     )

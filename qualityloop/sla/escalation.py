@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from qualityloop.accounts.choices import DepartmentKind, Role
 from qualityloop.accounts.models import Department, User
 from qualityloop.complaints import changes, events
-from qualityloop.complaints.choices import EventKind, TaskKind, TaskStatus
+from qualityloop.complaints.choices import EventKind, TaskKind
 from qualityloop.complaints.models import Complaint, StageTask
-from qualityloop.complaints.services import open_task
+from qualityloop.complaints.services import current_stage_task, open_task
 from qualityloop.complaints.workflow import FINAL
 from qualityloop.core import clock as wallclock
 from qualityloop.core.effects import after_commit
@@ -45,14 +45,9 @@ def major_case_after() -> timedelta:
 
 
 def _stage_task(complaint: Complaint, clock: SlaClock | None = None) -> StageTask | None:
-    stage = (
-        clock.kind if clock is not None and clock.kind in clocks.STAGE_CLOCKS else complaint.status
-    )
-    return (
-        complaint.tasks.filter(kind=TaskKind.STAGE, status=TaskStatus.OPEN, stage=stage)
-        .select_related("department", "assignee")
-        .first()
-    )
+    """The task a clock belongs to: its stage's, or for the other clocks the current one."""
+    stage = clock.kind if clock is not None and clock.kind in clocks.STAGE_CLOCKS else None
+    return current_stage_task(complaint, stage)
 
 
 def _members(department_id, *roles) -> list[User]:
